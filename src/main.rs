@@ -1,1 +1,5 @@
-fn main(){}
+//! The `netral` binary: everything lives in the library; see `netral --help`.
+
+fn main() -> std::process::ExitCode {
+    netral::cli::main()
+}

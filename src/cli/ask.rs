@@ -1,0 +1,81 @@
+//! `netral ask`: one answer rendered for the terminal, or JSON lines for scripts.
+
+use crate::core::render::{Style, plain};
+use crate::core::{Engine, Reply};
+use clap::Args;
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// Print one JSON object per question instead of the rendered answer.
+    #[arg(long)]
+    pub json: bool,
+    /// The question. Without it, each line of standard input is a question.
+    pub question: Vec<String>,
+}
+
+/// The JSON object printed for one reply by `ask --json`.
+pub fn reply_json(reply: &Reply) -> serde_json::Value {
+    json!({
+        "query": reply.query,
+        "answered": reply.answered,
+        "id": reply.id,
+        "kind": reply.kind,
+        "score": round(reply.confidence),
+        "verdict": reply.verdict,
+        "title": reply.title,
+        "declined": reply.declined,
+        "suggestions": reply.suggestions.iter().map(|s| json!({"id": s.id, "title": s.title, "score": round(s.score)})).collect::<Vec<_>>(),
+    })
+}
+
+fn round(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+pub fn run(engine: &Engine, args: AskArgs) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let style = Style {
+        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut out = stdout.lock();
+    let m = &engine.knowledge().messages;
+    let emit = |out: &mut std::io::StdoutLock, q: &str, first: bool| -> std::io::Result<()> {
+        let reply = engine.ask(q);
+        if args.json {
+            writeln!(out, "{}", reply_json(&reply))?;
+        } else {
+            if !first {
+                writeln!(out, "\n{}\n", "─".repeat(40))?;
+            }
+            write!(out, "{}", plain(&reply, m, style))?;
+        }
+        out.flush()
+    };
+    if !args.question.is_empty() {
+        emit(&mut out, &args.question.join(" "), true)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // One question per line; bytes, so that invalid UTF-8 never stops the stream.
+    let mut input = std::io::stdin().lock();
+    let mut line = Vec::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let q = String::from_utf8_lossy(&line);
+        emit(&mut out, &q, first)?;
+        first = false;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,231 @@
+//! `netral kb`: check the knowledge (validation and self-consistency), export it, import a
+//! news article.
+
+use crate::core::{DeclineReason, Engine, EntryKind};
+use crate::knowledge::{KnowledgeBase, import};
+use clap::Subcommand;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Validate the knowledge and check that every phrasing retrieves its own entry.
+    Check,
+    /// Print every entry (id, kind, title, verdict, questions, legal basis, sources, related).
+    Export {
+        /// JSON output (the only format for now).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn a pasted news text into an article entry (printed, or written with --out).
+    ImportArticle {
+        /// The pasted article text (title on the first line).
+        file: PathBuf,
+        /// Id of the new article entry, e.g. berita-kota-contoh.
+        #[arg(long)]
+        id: String,
+        /// URL of the article, when known.
+        #[arg(long)]
+        url: Option<String>,
+        /// Write the entry to this file (refuses to overwrite) instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A phrasing that does not retrieve its own entry.
+#[derive(Debug, Clone)]
+pub struct Collision {
+    pub entry: String,
+    pub phrasing: String,
+    /// What the phrasing gets instead: an id, or `(declined)`.
+    pub got: String,
+    pub score: f32,
+}
+
+/// Asks every phrasing of every entry and lists those that land elsewhere.
+pub fn self_check(engine: &Engine) -> Vec<Collision> {
+    let kb = engine.knowledge();
+    let mut own: Vec<(&str, &str, bool)> = Vec::new(); // (entry id, phrasing, is decline)
+    for t in &kb.topics {
+        own.extend(
+            t.questions
+                .iter()
+                .map(|q| (t.id.as_str(), q.as_str(), false)),
+        );
+    }
+    for a in &kb.articles {
+        own.extend(
+            a.questions
+                .iter()
+                .map(|q| (a.id.as_str(), q.as_str(), false)),
+        );
+    }
+    for s in &kb.smalltalk {
+        own.extend(
+            s.questions
+                .iter()
+                .map(|q| (s.id.as_str(), q.as_str(), false)),
+        );
+    }
+    for d in &kb.declines {
+        own.extend(
+            d.questions
+                .iter()
+                .map(|q| (d.id.as_str(), q.as_str(), true)),
+        );
+    }
+    let mut out = Vec::new();
+    for (id, q, decline) in own {
+        let reply = engine.ask(q);
+        let got = match (&reply.id, &reply.declined) {
+            (Some(got), _) => got.clone(),
+            (None, Some(DeclineReason::OutOfScope(d))) => d.clone(),
+            _ => "(declined)".to_string(),
+        };
+        let ok = if decline {
+            !reply.answered && got == id
+        } else {
+            reply.answered && got == id
+        };
+        if !ok {
+            out.push(Collision {
+                entry: id.to_string(),
+                phrasing: q.to_string(),
+                got,
+                score: reply.confidence,
+            });
+        }
+    }
+    out
+}
+
+/// Advice that does not block loading: thin entries.
+pub fn warnings(kb: &KnowledgeBase) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &kb.topics {
+        if t.questions.len() < 10 {
+            out.push(format!(
+                "topic `{}` has {} phrasings (aim for at least 10)",
+                t.id,
+                t.questions.len()
+            ));
+        }
+        if !(2..=4).contains(&t.related.len()) {
+            out.push(format!(
+                "topic `{}` has {} related topics (aim for 2–4)",
+                t.id,
+                t.related.len()
+            ));
+        }
+    }
+    out
+}
+
+pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        KbCommand::Check => {
+            let engine = match super::load_engine(dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let kb = engine.knowledge();
+            println!(
+                "loaded: {} topics, {} articles, {} small-talk, {} out-of-scope entries, {} phrasings",
+                kb.topics.len(),
+                kb.articles.len(),
+                kb.smalltalk.len(),
+                kb.declines.len(),
+                engine.phrasing_count()
+            );
+            for w in warnings(kb) {
+                println!("warning: {w}");
+            }
+            let collisions = self_check(&engine);
+            for c in &collisions {
+                println!(
+                    "collision: `{}` phrasing {:?} → {} ({:.2})",
+                    c.entry, c.phrasing, c.got, c.score
+                );
+            }
+            if collisions.is_empty() {
+                println!("ok: every phrasing retrieves its own entry");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "{} phrasing(s) do not retrieve their own entry",
+                    collisions.len()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        KbCommand::Export { json: _ } => {
+            let engine = super::load_engine(dir)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&export(engine.knowledge()))?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KbCommand::ImportArticle { file, id, url, out } => {
+            let text = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let entry = import::article_toml(
+                &String::from_utf8_lossy(&text),
+                &id,
+                url.as_deref().unwrap_or(""),
+            )?;
+            match out {
+                None => print!("{entry}"),
+                Some(path) => {
+                    use std::io::Write;
+                    let mut f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+                    f.write_all(entry.as_bytes())?;
+                    eprintln!(
+                        "wrote {}; add questions and excerpt topics, then run `netral kb check`",
+                        path.display()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Every entry as one JSON object (`kb export --json`).
+pub fn export(kb: &KnowledgeBase) -> serde_json::Value {
+    let mut out = Vec::new();
+    for t in &kb.topics {
+        out.push(json!({
+            "id": t.id, "kind": EntryKind::Topic, "category": t.category, "title": t.title,
+            "verdict": t.verdict, "short": t.short, "questions": t.questions,
+            "legal_basis": t.legal_basis, "sanction": t.sanction, "sources": t.sources,
+            "related": t.related, "as_of": t.as_of,
+        }));
+    }
+    for a in &kb.articles {
+        let sources = vec![json!({"title": format!("{} — {}", a.outlet, a.title), "url": a.url})];
+        out.push(json!({
+            "id": a.id, "kind": EntryKind::Article, "category": "berita", "title": a.title,
+            "verdict": null, "short": a.summary, "questions": a.questions, "legal_basis": [],
+            "sources": sources, "related": a.related, "outlet": a.outlet, "place": a.place,
+            "date": a.date,
+            "excerpts": a.excerpts.iter().map(|x| json!({"text": x.text, "topics": x.topics})).collect::<Vec<_>>(),
+        }));
+    }
+    for s in &kb.smalltalk {
+        out.push(json!({
+            "id": s.id, "kind": EntryKind::Smalltalk, "title": s.title, "verdict": null,
+            "short": s.reply, "questions": s.questions, "legal_basis": [], "sources": [], "related": [],
+        }));
+    }
+    serde_json::Value::Array(out)
+}

@@ -1,0 +1,86 @@
+//! The command line: `netral ask`, `repl`, `eval`, `kb …` and the adapters' entry points.
+//!
+//! This is the binary's edge: it reads arguments, files and the environment, builds the
+//! engine and prints. Errors here are `anyhow` and end as one line on stderr with a non-zero
+//! exit code; the library below uses typed errors.
+
+mod ask;
+pub mod eval;
+pub mod kb;
+mod repl;
+
+use crate::core::Engine;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// netral — jawaban seputar netralitas ASN (PNS dan PPPK) dalam pemilu dan pilkada.
+#[derive(Debug, Parser)]
+#[command(name = "netral", version, about, long_about = None, after_help = after_help())]
+pub struct Cli {
+    /// Load the knowledge from this folder instead of the copy built into the binary.
+    #[arg(long, global = true, env = "NETRAL_KNOWLEDGE", value_name = "DIR")]
+    pub knowledge: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn after_help() -> String {
+    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level).".to_string()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer one question (or one per line of standard input).
+    Ask(ask::AskArgs),
+    /// Interactive prompt with history, :explain, :reload, :help and :quit.
+    Repl,
+    /// Measure the matcher on a labelled TSV file (question TAB accepted ids, or -).
+    Eval(eval::EvalArgs),
+    /// Check, export or extend the knowledge base.
+    #[command(subcommand)]
+    Kb(kb::KbCommand),
+}
+
+/// Loads the engine from `--knowledge DIR` or the built-in knowledge.
+pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
+    match dir {
+        Some(dir) => Engine::from_dir(dir)
+            .with_context(|| format!("loading knowledge from {}", dir.display())),
+        None => Engine::builtin().context("loading the built-in knowledge"),
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("netral: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = cli.knowledge.as_deref();
+    match cli.command {
+        Command::Ask(args) => ask::run(&load_engine(dir)?, args),
+        Command::Repl => repl::run(dir),
+        Command::Eval(args) => eval::run(&load_engine(dir)?, args),
+        Command::Kb(cmd) => kb::run(dir, cmd),
+    }
+}

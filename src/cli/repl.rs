@@ -1,0 +1,99 @@
+//! `netral repl`: the curators' prompt, with history, colour and `:explain`.
+
+use crate::core::Engine;
+use crate::core::render::{Style, plain};
+use rustyline::error::ReadlineError;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn history_path() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|d| d.join("netral").join("repl-history.txt"))
+}
+
+/// `:explain`: the normalised words and the top five candidates.
+pub fn explain(engine: &Engine, q: &str) -> String {
+    let e = engine.explain(q);
+    let mut out = String::from("words:");
+    for t in &e.terms {
+        out.push(' ');
+        match (&t.corrected, t.known) {
+            (Some(c), _) => out.push_str(&format!("{}→{}[{}]", t.word, c, t.term)),
+            (None, true) => out.push_str(&format!("{}[{}]", t.word, t.term)),
+            (None, false) => out.push_str(&format!("{}[?]", t.word)),
+        }
+    }
+    out.push('\n');
+    if e.candidates.is_empty() {
+        out.push_str("no candidates\n");
+    }
+    for (i, c) in e.candidates.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {:.3} {:<26} via {:?}\n",
+            i + 1,
+            c.score,
+            c.id,
+            c.phrasing
+        ));
+    }
+    out
+}
+
+pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let mut engine = super::load_engine(dir)?;
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let style = Style { color };
+    let mut rl = rustyline::DefaultEditor::new()?;
+    let history = history_path();
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    println!("netral — tanya soal netralitas ASN. Ketik :help untuk bantuan, :quit untuk keluar.");
+    loop {
+        match rl.readline("netral> ") {
+            Ok(line) => {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(line);
+                let (cmd, rest) = line.split_once(' ').unwrap_or((line, ""));
+                match cmd {
+                    ":quit" | ":q" | ":exit" => break,
+                    ":help" | ":h" => println!(
+                        ":explain <pertanyaan>  how the question was understood, top five candidates\n:reload               reload the knowledge ({})\n:help                 this help\n:quit                 leave\nAnything else is a question.",
+                        dir.map_or(
+                            "built-in; start with --knowledge DIR to edit live".to_string(),
+                            |d| d.display().to_string()
+                        )
+                    ),
+                    ":explain" | ":e" => print!("{}", explain(&engine, rest)),
+                    ":reload" | ":r" => match super::load_engine(dir) {
+                        Ok(e) => {
+                            engine = e;
+                            println!("reloaded: {} phrasings", engine.phrasing_count());
+                        }
+                        Err(e) => {
+                            println!("not reloaded, still using the previous knowledge:\n{e:#}")
+                        }
+                    },
+                    c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
+                    _ => print!(
+                        "{}",
+                        plain(&engine.ask(line), &engine.knowledge().messages, style)
+                    ),
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(h) = &history {
+        if let Some(parent) = h.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = rl.save_history(h);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,360 @@
+//! The retrieval index: every phrasing of every entry, scored against a question.
+//!
+//! Each phrasing (a topic's questions and title, its short answer as a weak extra phrasing,
+//! an article's questions, title and excerpts, small talk and out-of-scope phrasings) is a
+//! document of normalised, stemmed terms. A question is scored against a document by the
+//! cosine of their IDF-weighted term sets, times the document's weight; an entry scores as
+//! its best phrasing. The cosine lies in 0..=1, so it doubles as the answer's confidence:
+//! words the knowledge never uses count against it, which is what makes off-topic questions
+//! fall below the threshold.
+//!
+//! Very common terms (in more than [`COMMON_SHARE`] of the documents) do not bring in new
+//! candidates; they only add to documents that a rarer term already found. That keeps the
+//! cost per question nearly flat as the knowledge grows.
+
+use super::normalise::Normaliser;
+use super::typo::TypoIndex;
+use crate::knowledge::{KnowledgeBase, MatcherSettings};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// A term is "common" when more than this share of the documents contain it.
+pub const COMMON_SHARE: f32 = 0.05;
+/// ... but never when fewer than this many documents contain it.
+pub const COMMON_MIN_DF: usize = 64;
+
+/// What kind of entry a document belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Topic,
+    Article,
+    Smalltalk,
+    /// An out-of-scope entry: matching it means declining.
+    Decline,
+}
+
+/// One answerable (or declinable) entry: its kind and position in the knowledge base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef {
+    pub kind: EntryKind,
+    pub index: usize,
+}
+
+struct Doc {
+    entry: u32,
+    /// Sorted, unique term ids.
+    terms: Vec<u32>,
+    norm: f32,
+    weight: f32,
+}
+
+/// A scored entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub entry: EntryRef,
+    pub score: f32,
+    /// The document (phrasing) that gave the entry its score.
+    pub doc: usize,
+}
+
+/// How a query word was understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    /// The word after normalisation (before stemming).
+    pub word: String,
+    /// The term compared: the stem, possibly of a corrected word.
+    pub term: String,
+    /// The corrected word when a typo was fixed.
+    pub corrected: Option<String>,
+    /// Whether the knowledge knows the term at all.
+    pub known: bool,
+}
+
+/// The index over a knowledge base.
+pub struct Index {
+    entries: Vec<EntryRef>,
+    docs: Vec<Doc>,
+    texts: Vec<String>,
+    terms: HashMap<String, u32>,
+    idf: Vec<f32>,
+    postings: Vec<Vec<u32>>,
+    common: Vec<bool>,
+    unknown_idf: f32,
+    typo: TypoIndex,
+    typo_weight: f32,
+    /// Surface words known to the knowledge, sorted, for prefix completion.
+    words: Vec<String>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+impl Index {
+    /// Builds the index. Entries are numbered topics, articles, small talk, declines.
+    pub fn build(kb: &KnowledgeBase, norm: &Normaliser) -> Index {
+        let s: &MatcherSettings = &kb.settings;
+        let mut entries = Vec::new();
+        let mut raw_docs: Vec<(u32, String, f32)> = Vec::new();
+        let mut add = |entries: &mut Vec<EntryRef>, kind, index, phrasings: Vec<(&str, f32)>| {
+            let e = entries.len() as u32;
+            entries.push(EntryRef { kind, index });
+            for (text, weight) in phrasings {
+                raw_docs.push((e, text.to_string(), weight));
+            }
+        };
+        for (i, t) in kb.topics.iter().enumerate() {
+            let mut p: Vec<(&str, f32)> = vec![
+                (t.title.as_str(), s.title_weight),
+                (t.short.as_str(), s.short_weight),
+            ];
+            p.extend(t.questions.iter().map(|q| (q.as_str(), 1.0)));
+            add(&mut entries, EntryKind::Topic, i, p);
+        }
+        for (i, a) in kb.articles.iter().enumerate() {
+            let mut p: Vec<(&str, f32)> = vec![(a.title.as_str(), s.title_weight)];
+            p.extend(a.questions.iter().map(|q| (q.as_str(), 1.0)));
+            p.extend(
+                a.excerpts
+                    .iter()
+                    .map(|x| (x.text.as_str(), s.excerpt_weight)),
+            );
+            add(&mut entries, EntryKind::Article, i, p);
+        }
+        for (i, st) in kb.smalltalk.iter().enumerate() {
+            let mut p: Vec<(&str, f32)> = vec![(st.title.as_str(), s.title_weight)];
+            p.extend(st.questions.iter().map(|q| (q.as_str(), 1.0)));
+            add(&mut entries, EntryKind::Smalltalk, i, p);
+        }
+        for (i, d) in kb.declines.iter().enumerate() {
+            add(
+                &mut entries,
+                EntryKind::Decline,
+                i,
+                d.questions.iter().map(|q| (q.as_str(), 1.0)).collect(),
+            );
+        }
+
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut surface_freq: HashMap<String, u32> = HashMap::new();
+        let mut docs = Vec::with_capacity(raw_docs.len());
+        let mut texts = Vec::with_capacity(raw_docs.len());
+        for (entry, text, weight) in raw_docs {
+            let mut ids = Vec::new();
+            for word in norm.surface(&text) {
+                let term = norm.stem(&word);
+                *surface_freq.entry(word).or_default() += 1;
+                let next = terms.len() as u32;
+                ids.push(*terms.entry(term).or_insert(next));
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            docs.push(Doc {
+                entry,
+                terms: ids,
+                norm: 0.0,
+                weight,
+            });
+            texts.push(text);
+        }
+        let mut postings = vec![Vec::new(); terms.len()];
+        for (d, doc) in docs.iter().enumerate() {
+            for &t in &doc.terms {
+                postings[t as usize].push(d as u32);
+            }
+        }
+        let n = docs.len().max(1) as f32;
+        let idf: Vec<f32> = postings
+            .iter()
+            .map(|p| (1.0 + n / p.len().max(1) as f32).ln())
+            .collect();
+        for doc in &mut docs {
+            doc.norm = doc
+                .terms
+                .iter()
+                .map(|&t| idf[t as usize].powi(2))
+                .sum::<f32>()
+                .sqrt()
+                .max(f32::EPSILON);
+        }
+        let common_df = ((docs.len() as f32 * COMMON_SHARE) as usize).max(COMMON_MIN_DF);
+        let common = postings.iter().map(|p| p.len() > common_df).collect();
+        let max_idf = (1.0 + n).ln();
+        let mut words: Vec<String> = surface_freq.keys().cloned().collect();
+        words.sort();
+        Index {
+            entries,
+            docs,
+            texts,
+            terms,
+            idf,
+            postings,
+            common,
+            unknown_idf: max_idf * s.unknown_idf_share,
+            typo: TypoIndex::new(surface_freq),
+            typo_weight: s.typo_weight,
+            words,
+        }
+    }
+
+    /// All entries, in index order.
+    pub fn entries(&self) -> &[EntryRef] {
+        &self.entries
+    }
+
+    /// Number of phrasings (documents) indexed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// The text of a document (the phrasing that matched).
+    pub fn phrasing(&self, doc: usize) -> &str {
+        &self.texts[doc]
+    }
+
+    /// How each query word is understood: known, corrected, or unknown.
+    pub fn understand(
+        &self,
+        norm: &Normaliser,
+        words: &[String],
+        complete_last: bool,
+    ) -> Vec<QueryTerm> {
+        let last = words.len().saturating_sub(1);
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                let term = norm.stem(word);
+                if self.terms.contains_key(&term) {
+                    return QueryTerm {
+                        word: word.clone(),
+                        term,
+                        corrected: None,
+                        known: true,
+                    };
+                }
+                if complete_last && i == last {
+                    if let Some(full) = self.complete(word) {
+                        return QueryTerm {
+                            word: word.clone(),
+                            term: norm.stem(full),
+                            corrected: Some(full.to_string()),
+                            known: true,
+                        };
+                    }
+                }
+                match self.typo.correct(word) {
+                    Some(fixed) => QueryTerm {
+                        word: word.clone(),
+                        term: norm.stem(fixed),
+                        corrected: Some(fixed.to_string()),
+                        known: true,
+                    },
+                    None => QueryTerm {
+                        word: word.clone(),
+                        term,
+                        corrected: None,
+                        known: false,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The shortest known word that starts with `prefix` (for autocompletion).
+    fn complete(&self, prefix: &str) -> Option<&str> {
+        if prefix.len() < 2 {
+            return None;
+        }
+        let start = self.words.partition_point(|w| w.as_str() < prefix);
+        self.words[start..]
+            .iter()
+            .take_while(|w| w.starts_with(prefix))
+            .min_by_key(|w| w.len())
+            .map(String::as_str)
+    }
+
+    /// Scores every entry that shares a term with the query; best first, one hit per entry.
+    pub fn rank(&self, query: &[QueryTerm]) -> Vec<Hit> {
+        // (term id or None for unknown, query weight)
+        let mut q: Vec<(Option<u32>, f32)> = Vec::new();
+        for qt in query {
+            let id = self.terms.get(&qt.term).copied();
+            let w = if qt.corrected.is_some() {
+                self.typo_weight
+            } else {
+                1.0
+            };
+            match q.iter_mut().find(|(t, _)| t.is_some() && *t == id) {
+                Some(existing) => existing.1 = existing.1.max(w),
+                None => q.push((id, w)),
+            }
+        }
+        let qnorm = q
+            .iter()
+            .map(|(t, w)| match t {
+                Some(t) => (w * self.idf[*t as usize]).powi(2),
+                None => self.unknown_idf.powi(2),
+            })
+            .sum::<f32>()
+            .sqrt();
+        let known: Vec<(u32, f32)> = q.iter().filter_map(|(t, w)| t.map(|t| (t, *w))).collect();
+        if known.is_empty() || qnorm <= 0.0 {
+            return Vec::new();
+        }
+        let all_common = known.iter().all(|(t, _)| self.common[*t as usize]);
+
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (acc, touched) = &mut *guard;
+            if acc.len() < self.docs.len() {
+                acc.resize(self.docs.len(), 0.0);
+            }
+            touched.clear();
+            for &(t, w) in &known {
+                if self.common[t as usize] && !all_common {
+                    continue;
+                }
+                let contrib = w * self.idf[t as usize].powi(2);
+                for &d in &self.postings[t as usize] {
+                    if acc[d as usize] == 0.0 {
+                        touched.push(d);
+                    }
+                    acc[d as usize] += contrib;
+                }
+            }
+            if !all_common {
+                for &(t, w) in known.iter().filter(|(t, _)| self.common[*t as usize]) {
+                    let contrib = w * self.idf[t as usize].powi(2);
+                    for &d in touched.iter() {
+                        if self.docs[d as usize].terms.binary_search(&t).is_ok() {
+                            acc[d as usize] += contrib;
+                        }
+                    }
+                }
+            }
+            let mut best: HashMap<u32, Hit> = HashMap::new();
+            for &d in touched.iter() {
+                let doc = &self.docs[d as usize];
+                let score = acc[d as usize] / (qnorm * doc.norm) * doc.weight;
+                acc[d as usize] = 0.0;
+                let hit = Hit {
+                    entry: self.entries[doc.entry as usize],
+                    score,
+                    doc: d as usize,
+                };
+                best.entry(doc.entry)
+                    .and_modify(|h| {
+                        if score > h.score {
+                            *h = hit;
+                        }
+                    })
+                    .or_insert(hit);
+            }
+            let mut hits: Vec<Hit> = best.into_values().collect();
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+            hits
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! The shared Q&A core: text in, a structured [`Reply`] out.
+//!
+//! Pure and synchronous: no async, no platform types, no I/O (the knowledge is loaded by
+//! [`crate::knowledge`] before the engine is built). Every front end — the command line,
+//! Telegram, Discord — calls [`Engine::ask`] and renders the same [`Reply`].
+
+mod engine;
+mod index;
+pub mod normalise;
+pub mod render;
+mod reply;
+pub mod typo;
+
+pub use engine::{Candidate, Engine, Explanation};
+pub use index::{EntryKind, QueryTerm};
+pub use reply::{DeclineReason, Link, Quote, Reply};
+pub mod record;

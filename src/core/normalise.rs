@@ -1,0 +1,187 @@
+//! Turns what users type into the tokens the matcher compares.
+//!
+//! Order of the rules (each tested on its own in `tests/normalise.rs`): Unicode NFKC and
+//! lowercase; letters with diacritics to their base letter; everything that is not a letter
+//! or digit (emoji, punctuation) becomes a space; runs of three or more equal letters collapse
+//! ("bolehhh"); reduplication is reduced ("kata2", "kata-kata"); a hyphen after a chat prefix
+//! joins ("nge-like"), other hyphens split; the slang table maps one token to standard words;
+//! multiword synonyms collapse to one canonical form (longest first); discourse particles are
+//! dropped; last, every word not on the protected list is stemmed (Snowball Indonesian).
+
+use crate::knowledge::Lexicon;
+use std::collections::{HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
+
+/// Chat prefixes that are joined to the word after a hyphen ("nge-like" → "ngelike").
+const JOINING_PREFIXES: &[&str] = &["nge", "ng", "di", "ke", "ter", "ber", "me", "se"];
+
+/// The normaliser, built once from the lexicon.
+pub struct Normaliser {
+    slang: HashMap<String, Vec<String>>,
+    /// First token of a variant → (variant, canonical), longest variant first.
+    synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    protected: HashSet<String>,
+    particles: HashSet<String>,
+    stemmer: frostem::Stemmer,
+}
+
+impl Normaliser {
+    pub fn new(lexicon: &Lexicon) -> Normaliser {
+        let mut synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
+        for (variant, canonical) in &lexicon.synonyms {
+            // Variants are written in their post-slang form; accept either form.
+            let variant: Vec<String> = variant.iter().map(|w| w.to_lowercase()).collect();
+            if let Some(first) = variant.first() {
+                synonyms
+                    .entry(first.clone())
+                    .or_default()
+                    .push((variant.clone(), canonical.clone()));
+            }
+        }
+        for list in synonyms.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        }
+        Normaliser {
+            slang: lexicon.slang.clone(),
+            synonyms,
+            protected: lexicon.protected.iter().cloned().collect(),
+            particles: lexicon.particles.iter().cloned().collect(),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::Indonesian),
+        }
+    }
+
+    /// Words after every rule except stemming.
+    pub fn surface(&self, text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        for raw in clean(text).split_whitespace() {
+            for word in split_word(raw) {
+                match self.slang.get(&word) {
+                    Some(standard) => words.extend(standard.iter().cloned()),
+                    None => words.push(word),
+                }
+            }
+        }
+        let words = self.apply_synonyms(words);
+        words
+            .into_iter()
+            .filter(|w| !self.particles.contains(w))
+            .collect()
+    }
+
+    /// The stem of one surface word; protected words, numbers and short words stay as they are.
+    pub fn stem(&self, word: &str) -> String {
+        if self.protected.contains(word)
+            || word.len() <= 3
+            || word.bytes().any(|b| b.is_ascii_digit())
+        {
+            return word.to_string();
+        }
+        let stem = self.stemmer.stem(word);
+        if stem.len() < 3 {
+            word.to_string()
+        } else {
+            stem.into_owned()
+        }
+    }
+
+    /// Whether the word is on the protected list.
+    pub fn is_protected(&self, word: &str) -> bool {
+        self.protected.contains(word)
+    }
+
+    /// The tokens the matcher compares: surface words, stemmed.
+    pub fn tokens(&self, text: &str) -> Vec<String> {
+        self.surface(text).iter().map(|w| self.stem(w)).collect()
+    }
+
+    fn apply_synonyms(&self, words: Vec<String>) -> Vec<String> {
+        let mut out = Vec::with_capacity(words.len());
+        let mut i = 0;
+        'outer: while i < words.len() {
+            if let Some(candidates) = self.synonyms.get(&words[i]) {
+                for (variant, canonical) in candidates {
+                    if words.len() - i >= variant.len()
+                        && words[i..i + variant.len()] == variant[..]
+                    {
+                        out.extend(canonical.iter().cloned());
+                        i += variant.len();
+                        continue 'outer;
+                    }
+                }
+            }
+            out.push(words[i].clone());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces, letter runs collapsed.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last: Option<char> = None;
+    let mut run = 0;
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        let c = if c.is_ascii() {
+            c
+        } else if c.is_alphabetic() {
+            // "é" → "e"; letters of other scripts are kept as they are.
+            match std::iter::once(c).nfd().find(|d| d.is_ascii_alphabetic()) {
+                Some(base) => base,
+                None => c,
+            }
+        } else {
+            ' '
+        };
+        let c = if c.is_alphanumeric() || c == '-' {
+            c
+        } else {
+            ' '
+        };
+        if Some(c) == last && c.is_alphabetic() {
+            run += 1;
+            if run >= 2 {
+                // A third equal letter in a row: drop it, and the second one too.
+                if run == 2 {
+                    out.pop();
+                }
+                continue;
+            }
+        } else {
+            run = 0;
+        }
+        last = Some(c);
+        out.push(c);
+    }
+    out
+}
+
+/// Splits one whitespace-free chunk into words: hyphens, reduplication, digit suffixes.
+fn split_word(raw: &str) -> Vec<String> {
+    let parts: Vec<&str> = raw.split('-').filter(|p| !p.is_empty()).collect();
+    let mut words: Vec<String> = Vec::new();
+    match parts.as_slice() {
+        [] => {}
+        [a, b] if a == b => words.push((*a).to_string()),
+        [a, b] if JOINING_PREFIXES.contains(a) => words.push(format!("{a}{b}")),
+        _ => words.extend(parts.iter().map(|p| (*p).to_string())),
+    }
+    words.into_iter().flat_map(|w| split_digits(&w)).collect()
+}
+
+/// "kata2" → "kata"; "pemilu2024" → "pemilu 2024"; "p3k" stays.
+fn split_digits(word: &str) -> Vec<String> {
+    let bytes = word.as_bytes();
+    if word.len() > 3
+        && word.ends_with('2')
+        && bytes[..word.len() - 1].iter().all(u8::is_ascii_alphabetic)
+    {
+        return vec![word[..word.len() - 1].to_string()];
+    }
+    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = &word[letters..];
+    if letters >= 2 && rest.len() >= 3 && rest.bytes().all(|b| b.is_ascii_digit()) {
+        return vec![word[..letters].to_string(), rest.to_string()];
+    }
+    vec![word.to_string()]
+}

@@ -1,0 +1,75 @@
+//! The reply model: one platform-neutral structure every front end renders.
+
+use super::index::EntryKind;
+use crate::knowledge::{LegalBasis, Source, Verdict};
+use serde::Serialize;
+
+/// A link to another entry (related question, "did you mean").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub title: String,
+    /// Match score, for suggestions; 0 for related links.
+    pub score: f32,
+}
+
+/// A quote from a news article supporting the answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub article_id: String,
+    pub text: String,
+    pub outlet: String,
+    pub date: String,
+    pub url: String,
+}
+
+/// Why the bot did not answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "entry")]
+pub enum DeclineReason {
+    /// Nothing was asked.
+    Empty,
+    /// No entry matched with enough confidence.
+    LowConfidence,
+    /// The question is outside netral's scope on purpose (the id of the out-of-scope entry).
+    OutOfScope(String),
+}
+
+/// What the bot says to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reply {
+    /// The question as asked.
+    pub query: String,
+    /// Whether an entry was chosen. When false, `text` says so politely and `suggestions`
+    /// lists the nearest topics.
+    pub answered: bool,
+    pub kind: Option<EntryKind>,
+    pub id: Option<String>,
+    pub verdict: Option<Verdict>,
+    /// The canonical question (topic), headline (article) or small-talk title.
+    pub title: String,
+    /// The short answer (topic), summary (article), the reply (small talk) or the decline text.
+    pub text: String,
+    pub body: String,
+    pub legal_basis: Vec<LegalBasis>,
+    pub sanction: Option<String>,
+    pub sources: Vec<Source>,
+    pub excerpts: Vec<Quote>,
+    pub related: Vec<Link>,
+    pub suggestions: Vec<Link>,
+    /// Confidence of the chosen entry, 0..=1 (1 when chosen by id).
+    pub confidence: f32,
+    pub as_of: Option<String>,
+    /// The "not legal advice" line, on substantive answers.
+    pub disclaimer: Option<String>,
+    pub declined: Option<DeclineReason>,
+}
+
+impl Reply {
+    /// The verdict's label ("Tidak boleh"), if the answer has a verdict line.
+    pub fn verdict_label(&self, messages: &crate::knowledge::Messages) -> Option<String> {
+        self.verdict
+            .and_then(Verdict::label_key)
+            .map(|k| messages.get("core", k))
+    }
+}
