@@ -44,6 +44,12 @@ pub enum Command {
     Kb(kb::KbCommand),
 }
 
+/// The recorder for declined questions and feedback. Until the curator store is wired in,
+/// nothing is recorded.
+pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
+    std::sync::Arc::new(crate::core::record::NoRecorder)
+}
+
 /// Loads the engine from `--knowledge DIR` or the built-in knowledge.
 pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
     match dir {
