@@ -1,5 +1,6 @@
 //! `netral ask`: one answer rendered for the terminal, or JSON lines for scripts.
 
+use crate::core::record::{Asked, ChatKind, Platform, Recorder};
 use crate::core::render::{Style, plain};
 use crate::core::{Engine, Reply};
 use clap::Args;
@@ -35,7 +36,13 @@ fn round(x: f32) -> f64 {
     (f64::from(x) * 10_000.0).round() / 10_000.0
 }
 
-pub fn run(engine: &Engine, args: AskArgs) -> anyhow::Result<ExitCode> {
+/// Answers, and records each question through `recorder` (queued: it never slows the answers;
+/// the queue is written when `recorder` is dropped at the end).
+pub fn run(
+    engine: &Engine,
+    args: AskArgs,
+    recorder: std::sync::Arc<dyn Recorder>,
+) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let style = Style {
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -44,6 +51,12 @@ pub fn run(engine: &Engine, args: AskArgs) -> anyhow::Result<ExitCode> {
     let m = &engine.knowledge().messages;
     let emit = |out: &mut std::io::StdoutLock, q: &str, first: bool| -> std::io::Result<()> {
         let reply = engine.ask(q);
+        recorder.asked(&Asked {
+            reply: &reply,
+            platform: Platform::Cli,
+            chat: ChatKind::Private,
+            asker: None,
+        });
         if args.json {
             writeln!(out, "{}", reply_json(&reply))?;
         } else {

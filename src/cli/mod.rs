@@ -5,6 +5,7 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+mod curator;
 pub mod eval;
 pub mod kb;
 mod repl;
@@ -28,7 +29,14 @@ pub struct Cli {
 }
 
 fn after_help() -> String {
-    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level).".to_string()
+    let db = crate::store::default_path().map_or("none on this system".to_string(), |p| {
+        p.display().to_string()
+    });
+    format!(
+        "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level),\n  \
+         NETRAL_DB (curator store of declined questions and 👍/👎; default: {db}; \
+         `off` records nothing)."
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,12 +50,36 @@ pub enum Command {
     /// Check, export or extend the knowledge base.
     #[command(subcommand)]
     Kb(kb::KbCommand),
+    /// Declined questions grouped by similarity, with the entry each group likely belongs to
+    /// (from NETRAL_DB); `review purge --older-than 90d` deletes old rows.
+    Review(curator::ReviewArgs),
+    /// Answered rate, top topics and 👍/👎 per topic and platform over a period (from NETRAL_DB).
+    Stats(curator::StatsArgs),
 }
 
-/// The recorder for declined questions and feedback. Until the curator store is wired in,
-/// nothing is recorded.
+/// The recorder for declined questions, answers and feedback: the SQLite store at `NETRAL_DB`
+/// (default: a file in the platform's data directory), or nothing with `NETRAL_DB=off`. If the
+/// store cannot be opened, one warning is logged and nothing is recorded: answering never
+/// depends on it. Call `close()` on it at shutdown (or drop it) to write what is queued.
 pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
-    std::sync::Arc::new(crate::core::record::NoRecorder)
+    use crate::core::record::NoRecorder;
+    use crate::store::{DB_ENV, Location, SqliteRecorder};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    let problem = match Location::from_env() {
+        Location::Off => return std::sync::Arc::new(NoRecorder),
+        Location::File(path) => match SqliteRecorder::open(&path) {
+            Ok(r) => return std::sync::Arc::new(r),
+            Err(e) => format!("cannot open it: {e}"),
+        },
+        Location::Unknown => format!("no data directory for it; set {DB_ENV}"),
+    };
+    if !WARNED.swap(true, Ordering::SeqCst) {
+        tracing::warn!(
+            "curator store: {problem}; answering without recording ({DB_ENV}=off silences this)"
+        );
+    }
+    std::sync::Arc::new(NoRecorder)
 }
 
 /// Loads the engine from `--knowledge DIR` or the built-in knowledge.
@@ -84,9 +116,11 @@ fn init_logging() {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = cli.knowledge.as_deref();
     match cli.command {
-        Command::Ask(args) => ask::run(&load_engine(dir)?, args),
-        Command::Repl => repl::run(dir),
+        Command::Ask(args) => ask::run(&load_engine(dir)?, args, recorder()),
+        Command::Repl => repl::run(dir, recorder()),
         Command::Eval(args) => eval::run(&load_engine(dir)?, args),
         Command::Kb(cmd) => kb::run(dir, cmd),
+        Command::Review(args) => curator::review(dir, args),
+        Command::Stats(args) => curator::stats(args),
     }
 }

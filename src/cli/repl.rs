@@ -1,6 +1,7 @@
 //! `netral repl`: the curators' prompt, with history, colour and `:explain`.
 
 use crate::core::Engine;
+use crate::core::record::{Asked, ChatKind, Platform, Recorder};
 use crate::core::render::{Style, plain};
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
@@ -39,7 +40,7 @@ pub fn explain(engine: &Engine, q: &str) -> String {
     out
 }
 
-pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow::Result<ExitCode> {
     let mut engine = super::load_engine(dir)?;
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let style = Style { color };
@@ -78,10 +79,16 @@ pub fn run(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
                         }
                     },
                     c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
-                    _ => print!(
-                        "{}",
-                        plain(&engine.ask(line), &engine.knowledge().messages, style)
-                    ),
+                    _ => {
+                        let reply = engine.ask(line);
+                        recorder.asked(&Asked {
+                            reply: &reply,
+                            platform: Platform::Cli,
+                            chat: ChatKind::Private,
+                            asker: None,
+                        });
+                        print!("{}", plain(&reply, &engine.knowledge().messages, style));
+                    }
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

@@ -65,6 +65,10 @@ pub struct Feedback<'a> {
 pub trait Recorder: Send + Sync {
     fn asked(&self, event: &Asked<'_>);
     fn feedback(&self, event: &Feedback<'_>);
+    /// Writes what is still queued and stops recording; later events are ignored. Front ends
+    /// call it once when shutting down (dropping the last reference does the same). Bounded in
+    /// time: it never hangs the exit.
+    fn close(&self) {}
 }
 
 /// Records nothing (no store configured, or in tests).
