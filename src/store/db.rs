@@ -1,9 +1,10 @@
 //! The SQLite database: schema, batched writes, the curator queries and purge.
 
-use super::{AskedEvent, Event, FeedbackEvent, Outcome, StoreError};
+use super::{AskedEvent, Event, FeedbackEvent, Outcome, StoreError, day};
 use crate::core::EntryKind;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use unicode_normalization::UnicodeNormalization;
@@ -61,6 +62,8 @@ CREATE TABLE asker_day (
 );
 INSERT INTO meta (key, value) VALUES ('salt', lower(hex(randomblob(32))));
 ";
+
+const DAY: i64 = 86_400;
 
 /// How long a connection waits for another one's write lock before giving up.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
@@ -171,16 +174,57 @@ impl Store {
     }
 
     fn write_inner(&mut self, events: &[Event]) -> rusqlite::Result<()> {
-        let salt = self.salt.clone();
+        // Counts are summed in memory first: one statement per key and batch, not per event.
+        // Keyed by day number (Unix days), formatted once per key.
+        let mut answers: HashMap<(i64, &str, &str, &str, &str), i64> = HashMap::new();
+        let mut askers: HashSet<(i64, &str, &str)> = HashSet::new();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for event in events {
             match event {
                 Event::Asked(a) => {
-                    write_asked(&tx, &salt, a)?;
+                    let (platform, chat) = (a.platform.as_str(), a.chat.as_str());
+                    match &a.outcome {
+                        Outcome::Answered { entry_id, kind } => {
+                            *answers
+                                .entry((
+                                    a.at.div_euclid(DAY),
+                                    platform,
+                                    chat,
+                                    entry_id,
+                                    kind_name(*kind),
+                                ))
+                                .or_insert(0) += 1;
+                        }
+                        Outcome::Declined { .. } => write_declined(&tx, a)?,
+                    }
+                    if let Some(asker) = &a.asker {
+                        askers.insert((a.at.div_euclid(DAY), platform, asker));
+                    }
                 }
                 Event::Feedback(f) => write_feedback(&tx, f)?,
+            }
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO answer_count (day, platform, chat, entry_id, kind, answers)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (day, platform, chat, entry_id) DO UPDATE
+                 SET answers = answers + excluded.answers",
+            )?;
+            for ((d, platform, chat, entry, kind), n) in &answers {
+                stmt.execute(params![day(d * DAY), platform, chat, entry, kind, n])?;
+            }
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO asker_day (day, platform, asker_hash) VALUES (?1, ?2, ?3)",
+            )?;
+            for (d, platform, asker) in &askers {
+                stmt.execute(params![
+                    day(d * DAY),
+                    platform,
+                    asker_hash(&self.salt, asker)
+                ])?;
             }
         }
         tx.commit()
@@ -327,52 +371,35 @@ fn kind_name(kind: EntryKind) -> &'static str {
     }
 }
 
-fn write_asked(tx: &rusqlite::Transaction<'_>, salt: &str, a: &AskedEvent) -> rusqlite::Result<()> {
-    let platform = a.platform.as_str();
-    let chat = a.chat.as_str();
-    match &a.outcome {
-        Outcome::Answered { entry_id, kind } => {
-            tx.prepare_cached(
-                "INSERT INTO answer_count (day, platform, chat, entry_id, kind, answers)
-                 VALUES (date(?1, 'unixepoch'), ?2, ?3, ?4, ?5, 1)
-                 ON CONFLICT (day, platform, chat, entry_id) DO UPDATE SET answers = answers + 1",
-            )?
-            .execute(params![a.at, platform, chat, entry_id, kind_name(*kind)])?;
-        }
-        Outcome::Declined {
-            question,
-            out_of_scope,
-            top_score,
-            candidates,
-        } => {
-            tx.prepare_cached(
-                "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                a.at,
-                platform,
-                chat,
-                normalise(question),
-                out_of_scope,
-                f64::from(*top_score)
-            ])?;
-            let id = tx.last_insert_rowid();
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO declined_candidate (declined_id, rank, entry_id, score)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (rank, (entry, score)) in candidates.iter().enumerate() {
-                stmt.execute(params![id, rank as i64, entry, f64::from(*score)])?;
-            }
-        }
-    }
-    if let Some(asker) = &a.asker {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO asker_day (day, platform, asker_hash)
-             VALUES (date(?1, 'unixepoch'), ?2, ?3)",
-        )?
-        .execute(params![a.at, platform, asker_hash(salt, asker)])?;
+fn write_declined(tx: &rusqlite::Transaction<'_>, a: &AskedEvent) -> rusqlite::Result<()> {
+    let Outcome::Declined {
+        question,
+        out_of_scope,
+        top_score,
+        candidates,
+    } = &a.outcome
+    else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        a.at,
+        a.platform.as_str(),
+        a.chat.as_str(),
+        normalise(question),
+        out_of_scope,
+        f64::from(*top_score)
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO declined_candidate (declined_id, rank, entry_id, score)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (rank, (entry, score)) in candidates.iter().enumerate() {
+        stmt.execute(params![id, rank as i64, entry, f64::from(*score)])?;
     }
     Ok(())
 }
