@@ -5,6 +5,7 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+mod discord;
 pub mod eval;
 pub mod kb;
 mod repl;
@@ -28,7 +29,7 @@ pub struct Cli {
 }
 
 fn after_help() -> String {
-    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level).".to_string()
+    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level); DISCORD_* for `netral discord`.".to_string()
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,6 +43,8 @@ pub enum Command {
     /// Check, export or extend the knowledge base.
     #[command(subcommand)]
     Kb(kb::KbCommand),
+    /// Run the Discord bot (token in DISCORD_TOKEN).
+    Discord(discord::DiscordArgs),
 }
 
 /// The recorder for declined questions and feedback. Until the curator store is wired in,
@@ -66,7 +69,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("netral: {e:#}");
+            eprintln!("netral: {}", crate::secret::redact(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -77,7 +80,7 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(crate::secret::RedactingStderr)
         .try_init();
 }
 
@@ -88,5 +91,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Repl => repl::run(dir),
         Command::Eval(args) => eval::run(&load_engine(dir)?, args),
         Command::Kb(cmd) => kb::run(dir, cmd),
+        Command::Discord(args) => discord::run(dir, args),
     }
 }
