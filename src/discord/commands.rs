@@ -3,7 +3,6 @@
 
 use super::limits;
 use crate::core::{Engine, Reply};
-use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
 
 /// `/tanya pertanyaan:<text>`: ask a question.
 pub const TANYA: &str = "tanya";
@@ -17,26 +16,30 @@ pub const BANTUAN: &str = "bantuan";
 /// Longest question Discord lets a user type into a string option.
 const MAX_QUESTION: u16 = 6000;
 
-/// The commands netral registers, described in the `discord` messages.
-pub fn definitions(engine: &Engine) -> Vec<CreateCommand> {
+/// The commands netral registers (the body of Discord's bulk "overwrite commands" call),
+/// described in the `discord` messages. Written out rather than built with serenity's
+/// `CreateCommand`, which also sends fields Discord's API document does not define
+/// (`nsfw`, and `options`/`channel_types`/`min_value` on a string option).
+pub fn definitions(engine: &Engine) -> serde_json::Value {
     let m = &engine.knowledge().messages;
     let d = |key: &str| limits::truncate(&m.get("discord", key), 100);
-    vec![
-        CreateCommand::new(TANYA)
-            .description(d("command-tanya"))
-            .add_option(
-                CreateCommandOption::new(
-                    CommandOptionType::String,
-                    PERTANYAAN,
-                    d("command-tanya-question"),
-                )
-                .required(true)
-                .set_autocomplete(true)
-                .max_length(MAX_QUESTION),
-            ),
-        CreateCommand::new(TOPIK).description(d("command-topik")),
-        CreateCommand::new(BANTUAN).description(d("command-bantuan")),
-    ]
+    serde_json::json!([
+        {
+            "type": 1,
+            "name": TANYA,
+            "description": d("command-tanya"),
+            "options": [{
+                "type": 3,
+                "name": PERTANYAAN,
+                "description": d("command-tanya-question"),
+                "required": true,
+                "autocomplete": true,
+                "max_length": MAX_QUESTION,
+            }],
+        },
+        {"type": 1, "name": TOPIK, "description": d("command-topik")},
+        {"type": 1, "name": BANTUAN, "description": d("command-bantuan")},
+    ])
 }
 
 /// One autocomplete choice: the name the user sees and the value submitted.

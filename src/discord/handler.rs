@@ -52,11 +52,10 @@ impl EventHandler for Handler {
         }
         let commands = commands::definitions(&self.engine);
         let result = match self.guild_id {
-            Some(g) => g.set_commands(&ctx.http, commands).await.map(|_| ()),
-            None => serenity::all::Command::set_global_commands(&ctx.http, commands)
-                .await
-                .map(|_| ()),
-        };
+            Some(g) => ctx.http.create_guild_commands(g, &commands).await,
+            None => ctx.http.create_global_commands(&commands).await,
+        }
+        .map(|_| ());
         if result.is_ok() {
             self.registered.store(true, Ordering::Relaxed);
             tracing::info!("discord: slash commands registered");
