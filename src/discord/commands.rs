@@ -134,3 +134,55 @@ pub fn resolve(engine: &Engine, value: &str) -> Reply {
     }
     engine.ask(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::builtin().expect("built-in knowledge")
+    }
+
+    #[test]
+    fn autocomplete_never_leaves_a_typed_box_empty_and_keeps_choices_short() {
+        let e = engine();
+        for typed in ["", "bol", "asn like", "zzzz qqqq", &"panjang ".repeat(100)] {
+            let choices = autocomplete(&e, typed);
+            assert!(
+                (1..=limits::CHOICES).contains(&choices.len()),
+                "{typed:?}: {}",
+                choices.len()
+            );
+            for c in &choices {
+                assert!((1..=limits::CHOICE).contains(&limits::len(&c.name)));
+                assert!((1..=limits::CHOICE).contains(&limits::len(&c.value)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_chosen_title_or_id_resolves_to_exactly_that_entry() {
+        let e = engine();
+        for t in &e.knowledge().topics {
+            let chosen = choice(&t.id, &t.title);
+            assert_eq!(
+                resolve(&e, &chosen.value).id.as_deref(),
+                Some(t.id.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn the_registered_commands_fit_discords_rules() {
+        let defs = definitions(&engine());
+        for c in defs.as_array().unwrap() {
+            let name = c["name"].as_str().unwrap();
+            assert!(name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase()));
+            let d = c["description"].as_str().unwrap();
+            assert!(
+                (1..=100).contains(&d.chars().count()) && !d.starts_with('['),
+                "{d}"
+            );
+        }
+    }
+}

@@ -191,3 +191,15 @@ mod tests {
         assert!(!intents(&c).contains(GatewayIntents::MESSAGE_CONTENT));
     }
 }
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_key_exists_in_the_built_in_knowledge() {
+        let engine = Engine::builtin().expect("built-in knowledge");
+        let missing = engine.knowledge().messages.missing("discord", MESSAGE_KEYS);
+        assert!(missing.is_empty(), "missing messages: {missing:?}");
+    }
+}
