@@ -16,7 +16,7 @@ use serenity::all::{
 };
 use serenity::async_trait;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 pub(crate) struct Handler {
@@ -24,8 +24,6 @@ pub(crate) struct Handler {
     pub recorder: Arc<dyn Recorder>,
     pub guild_id: Option<GuildId>,
     pub defer_after: Duration,
-    /// The bot's own user id, from READY.
-    pub me: AtomicU64,
     /// Commands are registered once per process (READY repeats on reconnects).
     pub registered: AtomicBool,
 }
@@ -45,7 +43,6 @@ fn log_failure(what: &str, result: Result<()>) {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        self.me.store(ready.user.id.get(), Ordering::Relaxed);
         tracing::info!("discord: connected as {}", ready.user.name);
         if self.registered.load(Ordering::Relaxed) {
             return;
@@ -89,7 +86,8 @@ impl EventHandler for Handler {
         if msg.author.bot || msg.webhook_id.is_some() {
             return;
         }
-        let me = self.me.load(Ordering::Relaxed);
+        // The cache holds the bot's own user from READY before any handler runs.
+        let me = ctx.cache.current_user().id.get();
         let private = msg.guild_id.is_none();
         let mentioned = me != 0
             && (msg.mentions.iter().any(|u| u.id.get() == me)

@@ -28,7 +28,7 @@ use anyhow::Context as _;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder};
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 /// Keys this adapter reads from `knowledge/messages/discord.toml`.
 pub const MESSAGE_KEYS: &[&str] = &[
@@ -129,7 +129,6 @@ pub async fn run_until(
         recorder,
         guild_id: config.guild_id.map(GuildId::new),
         defer_after: config.defer_after,
-        me: AtomicU64::new(0),
         registered: AtomicBool::new(false),
     };
     let mut client = ClientBuilder::new_with_http(http, intents(&config))
