@@ -434,3 +434,43 @@ mod tests {
         assert!(embeds[0].fields.iter().any(|f| f.value == "• Topik X"));
     }
 }
+
+#[cfg(test)]
+mod knowledge_tests {
+    use super::*;
+    use crate::core::Engine;
+
+    /// Every answer of the shipped knowledge fits Discord, and none has to be shortened.
+    #[test]
+    fn every_shipped_answer_fits_without_being_cut() {
+        let engine = Engine::builtin().expect("built-in knowledge");
+        let kb = engine.knowledge();
+        let ids = kb
+            .topics
+            .iter()
+            .map(|t| t.id.clone())
+            .chain(kb.articles.iter().map(|a| a.id.clone()))
+            .chain(kb.smalltalk.iter().map(|s| s.id.clone()));
+        for id in ids {
+            let reply = engine.answer_by_id(&id).expect("answerable");
+            let embeds = reply_embeds(&reply, &kb.messages);
+            assert!(total_size(&embeds) <= limits::EMBED_TOTAL, "{id}");
+            assert!(embeds.len() <= limits::EMBEDS, "{id}");
+            let text: String = embeds
+                .iter()
+                .filter_map(|e| e.description.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(!text.ends_with('…'), "{id}: the answer was shortened");
+            for e in &embeds {
+                assert!(
+                    e.title.as_deref().map_or(0, limits::len) <= limits::TITLE,
+                    "{id}"
+                );
+                for f in &e.fields {
+                    assert!(limits::len(&f.value) <= limits::FIELD_VALUE, "{id}");
+                }
+            }
+        }
+    }
+}
