@@ -13,7 +13,9 @@ fn engine() -> &'static Engine {
 
 fn render(id: &str) -> String {
     let engine = engine();
-    let reply = engine.answer_by_id(id).unwrap_or_else(|| panic!("{id} exists"));
+    let reply = engine
+        .answer_by_id(id)
+        .unwrap_or_else(|| panic!("{id} exists"));
     plain(&reply, &engine.knowledge().messages, Style::default())
 }
 
