@@ -331,3 +331,33 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn repl_answers_explains_reloads_and_keeps_history() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = netral(&["repl"])
+        .env("XDG_DATA_HOME", home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b":help\n:explain pns blh ngelike postingan capres\n:reload\nbolehkah pns ikut kampanye\n:nope\n:quit\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(":explain <pertanyaan>"), "{text}");
+    assert!(
+        text.contains("words: pns[pns] blh[boleh]") || text.contains("boleh[boleh]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. ") && text.contains("medsos-interaksi") && text.contains("via \""),
+        "{text}"
+    );
+    assert!(text.contains("reloaded:"), "{text}");
+    assert!(text.contains("Diperdebatkan — sebaiknya hindari"), "{text}");
+    assert!(text.contains("unknown command :nope"), "{text}");
+    let history = std::fs::read_to_string(home.path().join("netral/repl-history.txt")).unwrap();
+    assert!(history.contains("bolehkah pns ikut kampanye"));
+}
