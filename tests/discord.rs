@@ -600,6 +600,17 @@ mod binary {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn it_answers_then_stops_on_sigint_without_ever_printing_the_token() {
+        answer_then_stop_on("INT").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn it_stops_on_sigterm_too() {
+        answer_then_stop_on("TERM").await;
+    }
+
+    /// Runs `netral discord` with debug logging, has it answer a command and a mention, sends
+    /// it `signal`, and checks a clean exit with the token nowhere in its output.
+    async fn answer_then_stop_on(signal: &str) {
         let fake = FakeDiscord::start().await;
         let mut child = netral()
             .arg("discord")
@@ -636,7 +647,7 @@ mod binary {
         let pid = child.id().to_string();
         assert!(
             Command::new("kill")
-                .args(["-INT", &pid])
+                .args([format!("-{signal}").as_str(), &pid])
                 .status()
                 .unwrap()
                 .success()
@@ -648,11 +659,11 @@ mod binary {
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "netral discord did not stop on SIGINT"
+                "netral discord did not stop on SIG{signal}"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        assert!(status.success(), "exit status after SIGINT: {status}");
+        assert!(status.success(), "exit status after SIG{signal}: {status}");
         assert!(
             fake.close_codes().contains(&1000),
             "{:?}",
