@@ -15,7 +15,6 @@ use netral::core::Engine;
 use netral::core::record::{Asked, ChatKind, NoRecorder, Platform, Recorder};
 use netral::store::SqliteRecorder;
 use std::hint::black_box;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,18 +31,8 @@ const QUESTIONS: &[&str] = &[
     "kapan gaji pppk naik",
 ];
 
-/// The shipped knowledge when it loads, else the test fixture.
-fn engine() -> (Engine, &'static str) {
-    match Engine::builtin() {
-        Ok(e) => (e, "built-in knowledge"),
-        Err(_) => {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/knowledge");
-            (
-                Engine::from_dir(&dir).expect("the fixture knowledge loads"),
-                "test fixture knowledge (the built-in one did not load)",
-            )
-        }
-    }
+fn engine() -> Engine {
+    Engine::builtin().expect("the built-in knowledge loads")
 }
 
 fn answer(engine: &Engine, recorder: &dyn Recorder, i: usize) {
@@ -58,8 +47,7 @@ fn answer(engine: &Engine, recorder: &dyn Recorder, i: usize) {
 }
 
 fn main() {
-    let (engine, which) = engine();
-    eprintln!("store bench on the {which}");
+    let engine = engine();
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store: Arc<SqliteRecorder> =
         Arc::new(SqliteRecorder::open(&dir.path().join("bench.db")).expect("the store opens"));

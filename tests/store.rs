@@ -10,13 +10,40 @@ use rusqlite::Connection;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 const DAY: i64 = 86_400;
 
+/// The fixture entries (`tests/fixtures/knowledge`) with the shipped settings and messages
+/// beside them, assembled once per run under the target directory.
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/knowledge")
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("store-knowledge");
+        let _ = std::fs::remove_dir_all(&dir);
+        let copy = |from: &Path, to: &Path| {
+            std::fs::create_dir_all(to).unwrap();
+            for f in std::fs::read_dir(from).unwrap() {
+                let f = f.unwrap().path();
+                if f.extension().is_some_and(|e| e == "toml") {
+                    std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+                }
+            }
+        };
+        let shipped = root.join("knowledge");
+        for f in ["matcher.toml", "categories.toml", "regulations.toml"] {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::copy(shipped.join(f), dir.join(f)).unwrap();
+        }
+        copy(&shipped.join("messages"), &dir.join("messages"));
+        let entries = root.join("tests/fixtures/knowledge");
+        copy(&entries, &dir);
+        copy(&entries.join("topics"), &dir.join("topics"));
+        dir
+    })
+    .clone()
 }
 
 fn engine() -> Engine {
@@ -104,9 +131,9 @@ fn many_concurrent_writers_lose_nothing() {
         .map(|_| Arc::new(SqliteRecorder::open_with(&db, options).unwrap()))
         .collect();
     let questions = [
-        "bolehkah asn like postingan capres",  // answered
-        "cuti melahirkan berapa lama",         // declined, no suggestions
-        "bolehkah asn jadi pengurus koperasi", // declined, with suggestions
+        "bolehkah asn like postingan capres", // answered
+        "cuti melahirkan berapa lama",        // declined, no suggestions
+        "asn buka usaha warung kopi boleh",   // declined, with suggestions
     ];
     let (threads, per_thread) = (12, 150);
     let handles: Vec<_> = (0..threads)
@@ -157,7 +184,7 @@ fn many_concurrent_writers_lose_nothing() {
     assert_eq!(
         count(
             &conn,
-            "SELECT COUNT(*) FROM declined d WHERE question = 'bolehkah asn jadi pengurus koperasi'
+            "SELECT COUNT(*) FROM declined d WHERE question = 'asn buka usaha warung kopi boleh'
              AND NOT EXISTS (SELECT 1 FROM declined_candidate c WHERE c.declined_id = d.id)"
         ),
         0
@@ -193,7 +220,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
     let started = Instant::now();
     let mut answered = 0;
     while started.elapsed() < Duration::from_millis(1_500) {
-        let reply = engine.ask("bolehkah asn jadi pengurus koperasi");
+        let reply = engine.ask("asn buka usaha warung kopi boleh");
         let t = Instant::now();
         recorder.asked(&Asked {
             reply: &reply,
@@ -243,7 +270,7 @@ fn ask_with_a_locked_database_answers_everything_and_warns_once() {
         .unwrap();
 
     let input: String = (0..300)
-        .map(|i| format!("bolehkah asn jadi pengurus koperasi {i}\n"))
+        .map(|i| format!("asn buka usaha warung kopi boleh {i}\n"))
         .collect();
     let started = Instant::now();
     let mut child = netral(&db)
@@ -371,7 +398,7 @@ fn kill_during_writes_keeps_committed_rows() {
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
         for i in 0.. {
-            let line = format!("bolehkah asn jadi pengurus koperasi {}\n", i % 1000);
+            let line = format!("asn buka usaha warung kopi boleh {}\n", i % 1000);
             if stdin.write_all(line.as_bytes()).is_err() {
                 break; // killed
             }
@@ -409,6 +436,7 @@ fn kill_during_writes_keeps_committed_rows() {
     );
     assert!(after <= answered as i64 + 1);
     // Each question was written with its suggestions, in one transaction.
+    assert!(count(conn, "SELECT COUNT(*) FROM declined_candidate") >= after);
     assert_eq!(
         count(
             conn,
@@ -515,7 +543,7 @@ fn no_user_identifiers_in_any_table() {
     {
         let recorder = SqliteRecorder::open(&db).unwrap();
         for q in [
-            "NIP saya 199001012015031002, bolehkah asn jadi pengurus koperasi",
+            "NIP saya 199001012015031002, asn buka usaha warung kopi boleh",
             "wa saya 0812-3456-7890 cuti melahirkan berapa lama",
             "bolehkah asn like postingan capres",
         ] {
@@ -592,6 +620,14 @@ fn no_user_identifiers_in_any_table() {
         }
     }
     assert!(cells > 30);
+    // The questions were kept, with the numbers masked.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM declined WHERE question LIKE '%<angka>%'"
+        ),
+        4
+    );
     // Two askers counted; the same asker hashes differently in another database.
     assert_eq!(
         count(&conn, "SELECT COUNT(DISTINCT asker_hash) FROM asker_day"),

@@ -6,6 +6,7 @@
 
 mod ask;
 mod curator;
+mod discord;
 pub mod eval;
 pub mod kb;
 mod repl;
@@ -33,9 +34,9 @@ fn after_help() -> String {
         p.display().to_string()
     });
     format!(
-        "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level),\n  \
-         NETRAL_DB (curator store of declined questions and 👍/👎; default: {db}; \
-         `off` records nothing)."
+        "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level); DISCORD_* for \
+         `netral discord`;\n  NETRAL_DB (curator store of declined questions and 👍/👎; default: \
+         {db}; `off` records nothing)."
     )
 }
 
@@ -55,6 +56,8 @@ pub enum Command {
     Review(curator::ReviewArgs),
     /// Answered rate, top topics and 👍/👎 per topic and platform over a period (from NETRAL_DB).
     Stats(curator::StatsArgs),
+    /// Run the Discord bot (token in DISCORD_TOKEN).
+    Discord(discord::DiscordArgs),
 }
 
 /// The recorder for declined questions, answers and feedback: the SQLite store at `NETRAL_DB`
@@ -98,7 +101,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("netral: {e:#}");
+            eprintln!("netral: {}", crate::secret::redact(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -109,7 +112,8 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(crate::secret::RedactingStderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -122,5 +126,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cmd) => kb::run(dir, cmd),
         Command::Review(args) => curator::review(dir, args),
         Command::Stats(args) => curator::stats(args),
+        Command::Discord(args) => discord::run(dir, args),
     }
 }
