@@ -69,6 +69,34 @@ fn main() {
             });
         }
         group.finish();
+        // The part the answering path pays for recording alone: build the event and queue it.
+        // A store of its own: at this pace most events are dropped (queue full), which must
+        // not spill into the measures below.
+        let own = Arc::new(
+            SqliteRecorder::open(&dir.path().join("record-only.db")).expect("the store opens"),
+        );
+        let only: [(&str, Arc<dyn Recorder>); 2] = [
+            ("no-recorder", Arc::new(NoRecorder)),
+            ("sqlite-store", own.clone()),
+        ];
+        let mut group = c.benchmark_group("record-only");
+        let replies: Vec<_> = QUESTIONS.iter().map(|q| engine.ask(q)).collect();
+        for (name, recorder) in &only {
+            let mut i = 0usize;
+            group.bench_function(BenchmarkId::from_parameter(name), |b| {
+                b.iter(|| {
+                    recorder.asked(&Asked {
+                        reply: &replies[i % replies.len()],
+                        platform: Platform::Telegram,
+                        chat: ChatKind::Group,
+                        asker: Some("telegram:12345"),
+                    });
+                    i += 1;
+                })
+            });
+        }
+        group.finish();
+        own.close();
     }
     c.final_summary();
 

@@ -24,17 +24,12 @@ CREATE TABLE declined (
     chat         TEXT NOT NULL,      -- private | group
     question     TEXT NOT NULL,      -- normalised, long digit runs masked
     out_of_scope TEXT,               -- the out-of-scope entry that declined it, or NULL
-    top_score    REAL NOT NULL
+    top_score    REAL NOT NULL,
+    -- The nearest entries offered, best first: a JSON array of [entry id, score]. One column
+    -- rather than a child table: one statement per question on the writer thread.
+    candidates   TEXT NOT NULL
 );
 CREATE INDEX declined_at ON declined(at);
--- The nearest entries offered with a declined question, best first.
-CREATE TABLE declined_candidate (
-    declined_id INTEGER NOT NULL REFERENCES declined(id) ON DELETE CASCADE,
-    rank        INTEGER NOT NULL,
-    entry_id    TEXT NOT NULL,
-    score       REAL NOT NULL,
-    PRIMARY KEY (declined_id, rank)
-);
 CREATE TABLE feedback (
     id        INTEGER PRIMARY KEY,
     at        INTEGER NOT NULL,
@@ -247,38 +242,25 @@ impl Store {
 
     fn declined_inner(&self, since: i64, all: bool) -> rusqlite::Result<Vec<DeclinedRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT d.id, d.at, d.platform, d.chat, d.question, d.out_of_scope, d.top_score,
-                    c.entry_id, c.score
-             FROM declined d LEFT JOIN declined_candidate c ON c.declined_id = d.id
-             WHERE d.at >= ?1 AND (?2 OR d.out_of_scope IS NULL)
-             ORDER BY d.at, d.id, c.rank",
+            "SELECT at, platform, chat, question, out_of_scope, top_score, candidates
+             FROM declined
+             WHERE at >= ?1 AND (?2 OR out_of_scope IS NULL)
+             ORDER BY at, id",
         )?;
-        let mut rows = stmt.query(params![since, all])?;
-        let mut out: Vec<DeclinedRow> = Vec::new();
-        let mut last_id = None;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if last_id != Some(id) {
-                last_id = Some(id);
-                out.push(DeclinedRow {
-                    at: r.get(1)?,
-                    platform: r.get(2)?,
-                    chat: r.get(3)?,
-                    question: r.get(4)?,
-                    out_of_scope: r.get(5)?,
-                    top_score: r.get::<_, f64>(6)? as f32,
-                    candidates: Vec::new(),
-                });
-            }
-            if let (Some(entry), Some(score), Some(row)) = (
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, Option<f64>>(8)?,
-                out.last_mut(),
-            ) {
-                row.candidates.push((entry, score as f32));
-            }
-        }
-        Ok(out)
+        let rows = stmt.query_map(params![since, all], |r| {
+            let candidates: String = r.get(6)?;
+            Ok(DeclinedRow {
+                at: r.get(0)?,
+                platform: r.get(1)?,
+                chat: r.get(2)?,
+                question: r.get(3)?,
+                out_of_scope: r.get(4)?,
+                top_score: r.get::<_, f64>(5)? as f32,
+                // A row written by hand with broken JSON just has no candidates.
+                candidates: serde_json::from_str(&candidates).unwrap_or_default(),
+            })
+        })?;
+        rows.collect()
     }
 
     /// Removes every row older than `before` (Unix seconds; daily counts: days before that
@@ -382,8 +364,8 @@ fn write_declined(tx: &rusqlite::Transaction<'_>, a: &AskedEvent) -> rusqlite::R
         return Ok(());
     };
     tx.prepare_cached(
-        "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score, candidates)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         a.at,
@@ -391,16 +373,9 @@ fn write_declined(tx: &rusqlite::Transaction<'_>, a: &AskedEvent) -> rusqlite::R
         a.chat.as_str(),
         normalise(question),
         out_of_scope,
-        f64::from(*top_score)
+        f64::from(*top_score),
+        candidates_json(candidates)
     ])?;
-    let id = tx.last_insert_rowid();
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO declined_candidate (declined_id, rank, entry_id, score)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (rank, (entry, score)) in candidates.iter().enumerate() {
-        stmt.execute(params![id, rank as i64, entry, f64::from(*score)])?;
-    }
     Ok(())
 }
 
@@ -411,6 +386,15 @@ fn write_feedback(tx: &rusqlite::Transaction<'_>, f: &FeedbackEvent) -> rusqlite
     )?
     .execute(params![f.at, f.platform.as_str(), id, f.helpful])?;
     Ok(())
+}
+
+fn candidates_json(candidates: &[(String, f32)]) -> String {
+    // Scores rounded to 4 places, as `ask --json` prints them.
+    let rounded: Vec<(&str, f64)> = candidates
+        .iter()
+        .map(|(id, s)| (id.as_str(), (f64::from(*s) * 10_000.0).round() / 10_000.0))
+        .collect();
+    serde_json::to_string(&rounded).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// SHA-256 of the database's salt and the asker key, first 128 bits in hex.
