@@ -578,6 +578,7 @@ mod binary {
 
     fn netral() -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_netral"));
+        cmd.env("NETRAL_DB", "off"); // no curator store in the user's data directory
         for var in [
             "DISCORD_TOKEN",
             "DISCORD_API_URL",
