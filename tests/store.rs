@@ -918,6 +918,28 @@ fn review_and_stats_on_a_scripted_period() {
     assert_eq!(v["unhelpful"], 4);
 }
 
+/// `netral --help` names the variable and prints the default file.
+#[test]
+fn help_shows_where_the_store_is() {
+    let out = Command::new(env!("CARGO_BIN_EXE_netral"))
+        .arg("--help")
+        .env("HOME", "/home/somebody")
+        .env("XDG_DATA_HOME", "/data/somebody")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("NETRAL_DB"), "{help}");
+    assert!(help.contains("`off` records nothing"), "{help}");
+    let default = netral::store::default_path().unwrap();
+    let expected = if cfg!(target_os = "linux") {
+        PathBuf::from("/data/somebody/netral/netral.db")
+    } else {
+        default
+    };
+    assert!(help.contains(&expected.display().to_string()), "{help}");
+    assert!(help.contains("review") && help.contains("stats"), "{help}");
+}
+
 #[test]
 fn review_without_a_store_says_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -30,13 +30,16 @@ pub struct Cli {
 }
 
 fn after_help() -> String {
-    let db = crate::store::default_path().map_or("none on this system".to_string(), |p| {
+    let db = crate::store::default_path().map_or("none on this system: set it".to_string(), |p| {
         p.display().to_string()
     });
     format!(
-        "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level); DISCORD_* for \
-         `netral discord`;\n  NETRAL_DB (curator store of declined questions and 👍/👎; default: \
-         {db}; `off` records nothing)."
+        "Environment:\n  \
+         NETRAL_KNOWLEDGE  knowledge folder (default: built in)\n  \
+         NETRAL_DB         curator store of declined questions and 👍/👎; `off` records nothing\n                    \
+         (default: {db})\n  \
+         RUST_LOG          log level (default: warn)\n  \
+         DISCORD_*         for `netral discord`"
     )
 }
 

@@ -225,11 +225,6 @@ impl Store {
         tx.commit()
     }
 
-    /// The text kept for a question (see [`normalise`]).
-    pub fn normalise(question: &str) -> String {
-        normalise(question)
-    }
-
     /// Declined questions since `since` (Unix seconds), oldest first.
     pub fn declined(
         &self,

@@ -84,6 +84,8 @@ pub enum StoreError {
         path.display()
     )]
     Newer { path: PathBuf, version: i64 },
+    #[error("cannot start the store's writer thread: {0}")]
+    Thread(std::io::Error),
     #[error("{}: {source}", path.display())]
     Sqlite {
         path: PathBuf,

@@ -118,10 +118,7 @@ impl SqliteRecorder {
                 let _done = done_tx;
                 write_loop(store, &rx, &h, options.linger);
             })
-            .map_err(|source| StoreError::Folder {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .map_err(StoreError::Thread)?;
         let writer_thread = handle.thread().clone();
         Ok(SqliteRecorder {
             writer_thread,
