@@ -12,3 +12,4 @@
 pub mod cli;
 pub mod core;
 pub mod knowledge;
+pub mod telegram;

@@ -8,6 +8,7 @@ mod ask;
 pub mod eval;
 pub mod kb;
 mod repl;
+mod telegram;
 
 use crate::core::Engine;
 use anyhow::Context;
@@ -42,6 +43,8 @@ pub enum Command {
     /// Check, export or extend the knowledge base.
     #[command(subcommand)]
     Kb(kb::KbCommand),
+    /// Run the Telegram bot (token in TELOXIDE_TOKEN).
+    Telegram(telegram::TelegramArgs),
 }
 
 /// The recorder for declined questions and feedback. Until the curator store is wired in,
@@ -62,7 +65,26 @@ pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    let (filter, secrets) = match &cli.command {
+        // The bot's start-up facts (getMe flags, mode) are worth seeing by default; the token
+        // must never be, whichever library logs it.
+        Command::Telegram(_) => (
+            "warn,netral=info",
+            crate::telegram::config::TOKEN_VARS
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .flat_map(|t| {
+                    crate::telegram::Token::new(t.trim())
+                        .secrets()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+        ),
+        _ => ("warn", Vec::new()),
+    };
+    init_logging(filter, secrets);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -72,13 +94,41 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
+fn init_logging(default_filter: &str, secrets: Vec<String>) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(RedactingStderr(std::sync::Arc::new(secrets)))
         .try_init();
+}
+
+/// Standard error with secrets (bot tokens) replaced by `<token>` in every log line, whatever
+/// library wrote it. The formatter hands over one whole event per write.
+#[derive(Clone)]
+struct RedactingStderr(std::sync::Arc<Vec<String>>);
+
+impl std::io::Write for RedactingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let mut text = text.into_owned();
+        for s in self.0.iter().filter(|s| !s.is_empty()) {
+            text = text.replace(s.as_str(), "<token>");
+        }
+        std::io::stderr().write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for RedactingStderr {
+    type Writer = RedactingStderr;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -88,5 +138,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Repl => repl::run(dir),
         Command::Eval(args) => eval::run(&load_engine(dir)?, args),
         Command::Kb(cmd) => kb::run(dir, cmd),
+        Command::Telegram(args) => telegram::run(dir, args),
     }
 }
