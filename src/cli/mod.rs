@@ -72,6 +72,7 @@ pub fn main() -> ExitCode {
             "warn,netral=info",
             crate::telegram::config::TOKEN_VARS
                 .iter()
+                .chain([&crate::telegram::config::WEBHOOK_SECRET_VAR])
                 .filter_map(|v| std::env::var(v).ok())
                 .flat_map(|t| {
                     crate::telegram::Token::new(t.trim())
@@ -99,6 +100,7 @@ fn init_logging(default_filter: &str, secrets: Vec<String>) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(RedactingStderr(std::sync::Arc::new(secrets)))
         .try_init();
 }

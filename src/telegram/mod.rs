@@ -320,6 +320,7 @@ async fn webhook_listener(
             }
         }
     }
+    let local = tcp.local_addr().unwrap_or(hook.listen);
     let (listener, stopped, router) = webhooks::axum_no_setup(options);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(tcp, router)
@@ -330,8 +331,7 @@ async fn webhook_listener(
         }
     });
     tracing::info!(
-        "telegram: webhook mode, listening on {} for {}",
-        hook.listen,
+        "telegram: webhook mode, listening on {local} for {}",
         hook.public_url.path()
     );
     Ok(listener)
