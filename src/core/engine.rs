@@ -4,6 +4,7 @@ use super::index::{EntryKind, EntryRef, Hit, Index, QueryTerm};
 use super::normalise::Normaliser;
 use super::reply::{DeclineReason, Link, Quote, Reply};
 use crate::knowledge::{Files, KnowledgeBase, LoadError};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// One ranked candidate, for `:explain`, inline queries and autocompletion.
@@ -29,6 +30,8 @@ pub struct Engine {
     kb: KnowledgeBase,
     norm: Normaliser,
     index: Index,
+    /// Topic id → the excerpts supporting it: (article index, excerpt index, stemmed terms).
+    supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
 }
 
 impl Engine {
@@ -36,7 +39,24 @@ impl Engine {
     pub fn new(kb: KnowledgeBase) -> Engine {
         let norm = Normaliser::new(&kb.lexicon);
         let index = Index::build(&kb, &norm);
-        Engine { kb, norm, index }
+        let mut supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::new();
+        for (ai, a) in kb.articles.iter().enumerate() {
+            for (xi, x) in a.excerpts.iter().enumerate() {
+                let terms = norm.tokens(&x.text);
+                for topic in &x.topics {
+                    supporting
+                        .entry(topic.clone())
+                        .or_default()
+                        .push((ai, xi, terms.clone()));
+                }
+            }
+        }
+        Engine {
+            kb,
+            norm,
+            index,
+            supporting,
+        }
     }
 
     /// The engine over the knowledge compiled into the binary.
@@ -310,20 +330,16 @@ impl Engine {
 
     /// The excerpt supporting `topic` that shares most words with the question.
     fn quote_for(&self, topic: &str, terms: &[QueryTerm]) -> Option<Quote> {
-        let mut best: Option<(usize, Quote)> = None;
-        for a in &self.kb.articles {
-            for x in a
-                .excerpts
-                .iter()
-                .filter(|x| x.topics.iter().any(|t| t == topic))
-            {
-                let tokens = self.norm.tokens(&x.text);
-                let overlap = terms.iter().filter(|q| tokens.contains(&q.term)).count();
-                if best.as_ref().is_none_or(|(o, _)| overlap > *o) {
-                    best = Some((overlap, self.quote(a, &x.text)));
-                }
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (ai, xi, tokens) in self.supporting.get(topic)? {
+            let overlap = terms.iter().filter(|q| tokens.contains(&q.term)).count();
+            if best.is_none_or(|(o, _, _)| overlap > o) {
+                best = Some((overlap, *ai, *xi));
             }
         }
-        best.map(|(_, q)| q)
+        best.map(|(_, ai, xi)| {
+            let a = &self.kb.articles[ai];
+            self.quote(a, &a.excerpts[xi].text)
+        })
     }
 }

@@ -2,11 +2,12 @@
 //!
 //! Each phrasing (a topic's questions and title, its short answer as a weak extra phrasing,
 //! an article's questions, title and excerpts, small talk and out-of-scope phrasings) is a
-//! document of normalised, stemmed terms. A question is scored against a document by the
-//! cosine of their IDF-weighted term sets, times the document's weight; an entry scores as
-//! its best phrasing. The cosine lies in 0..=1, so it doubles as the answer's confidence:
-//! words the knowledge never uses count against it, which is what makes off-topic questions
-//! fall below the threshold.
+//! document of normalised, stemmed terms. A question is scored against a document by how much
+//! of the question's IDF mass (Σ idf²) the document covers and how much of the document's mass
+//! the question covers, combined as a weighted geometric mean (`query_share`; 0.5 is the
+//! cosine), times the document's weight; an entry scores as its best phrasing. The score lies
+//! in 0..=1, so it doubles as the answer's confidence: words the knowledge never uses count
+//! against it, which is what makes off-topic questions fall below the threshold.
 //!
 //! Very common terms (in more than [`COMMON_SHARE`] of the documents) do not bring in new
 //! candidates; they only add to documents that a rarer term already found. That keeps the
@@ -45,7 +46,8 @@ struct Doc {
     entry: u32,
     /// Sorted, unique term ids.
     terms: Vec<u32>,
-    norm: f32,
+    /// Σ idf² over the document's terms.
+    mass: f32,
     weight: f32,
 }
 
@@ -83,6 +85,8 @@ pub struct Index {
     unknown_idf: f32,
     typo: TypoIndex,
     typo_weight: f32,
+    bigram_weight: f32,
+    query_share: f32,
     /// Surface words known to the knowledge, sorted, for prefix completion.
     words: Vec<String>,
 }
@@ -113,12 +117,13 @@ impl Index {
             add(&mut entries, EntryKind::Topic, i, p);
         }
         for (i, a) in kb.articles.iter().enumerate() {
-            let mut p: Vec<(&str, f32)> = vec![(a.title.as_str(), s.title_weight)];
-            p.extend(a.questions.iter().map(|q| (q.as_str(), 1.0)));
+            let w = s.article_weight;
+            let mut p: Vec<(&str, f32)> = vec![(a.title.as_str(), s.title_weight * w)];
+            p.extend(a.questions.iter().map(|q| (q.as_str(), w)));
             p.extend(
                 a.excerpts
                     .iter()
-                    .map(|x| (x.text.as_str(), s.excerpt_weight)),
+                    .map(|x| (x.text.as_str(), s.excerpt_weight * w)),
             );
             add(&mut entries, EntryKind::Article, i, p);
         }
@@ -142,18 +147,24 @@ impl Index {
         let mut texts = Vec::with_capacity(raw_docs.len());
         for (entry, text, weight) in raw_docs {
             let mut ids = Vec::new();
+            let mut stems = Vec::new();
             for word in norm.surface(&text) {
                 let term = norm.stem(&word);
                 *surface_freq.entry(word).or_default() += 1;
                 let next = terms.len() as u32;
-                ids.push(*terms.entry(term).or_insert(next));
+                ids.push(*terms.entry(term.clone()).or_insert(next));
+                stems.push(term);
+            }
+            for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
+                let next = terms.len() as u32;
+                ids.push(*terms.entry(bigram(&pair[0], &pair[1])).or_insert(next));
             }
             ids.sort_unstable();
             ids.dedup();
             docs.push(Doc {
                 entry,
                 terms: ids,
-                norm: 0.0,
+                mass: 0.0,
                 weight,
             });
             texts.push(text);
@@ -169,13 +180,18 @@ impl Index {
             .iter()
             .map(|p| (1.0 + n / p.len().max(1) as f32).ln())
             .collect();
+        let mut term_weight = vec![1.0f32; terms.len()];
+        for (term, &id) in &terms {
+            if term.contains(' ') {
+                term_weight[id as usize] = s.bigram_weight;
+            }
+        }
         for doc in &mut docs {
-            doc.norm = doc
+            doc.mass = doc
                 .terms
                 .iter()
-                .map(|&t| idf[t as usize].powi(2))
+                .map(|&t| term_weight[t as usize] * idf[t as usize].powi(2))
                 .sum::<f32>()
-                .sqrt()
                 .max(f32::EPSILON);
         }
         let common_df = ((docs.len() as f32 * COMMON_SHARE) as usize).max(COMMON_MIN_DF);
@@ -194,6 +210,8 @@ impl Index {
             unknown_idf: max_idf * s.unknown_idf_share,
             typo: TypoIndex::new(surface_freq),
             typo_weight: s.typo_weight,
+            query_share: s.query_share,
+            bigram_weight: s.bigram_weight,
             words,
         }
     }
@@ -224,42 +242,43 @@ impl Index {
         words
             .iter()
             .enumerate()
-            .map(|(i, word)| {
-                let term = norm.stem(word);
-                if self.terms.contains_key(&term) {
-                    return QueryTerm {
-                        word: word.clone(),
-                        term,
-                        corrected: None,
-                        known: true,
-                    };
-                }
-                if complete_last && i == last {
-                    if let Some(full) = self.complete(word) {
-                        return QueryTerm {
-                            word: word.clone(),
-                            term: norm.stem(full),
-                            corrected: Some(full.to_string()),
-                            known: true,
-                        };
-                    }
-                }
-                match self.typo.correct(word) {
-                    Some(fixed) => QueryTerm {
-                        word: word.clone(),
-                        term: norm.stem(fixed),
-                        corrected: Some(fixed.to_string()),
-                        known: true,
-                    },
-                    None => QueryTerm {
-                        word: word.clone(),
-                        term,
-                        corrected: None,
-                        known: false,
-                    },
-                }
-            })
+            .map(|(i, word)| self.understand_word(norm, word, complete_last && i == last))
             .collect()
+    }
+
+    fn understand_word(&self, norm: &Normaliser, word: &str, complete: bool) -> QueryTerm {
+        let found = |term: String, corrected: Option<String>| QueryTerm {
+            word: word.to_string(),
+            term,
+            corrected,
+            known: true,
+        };
+        let term = norm.stem(word);
+        if self.terms.contains_key(&term) {
+            return found(term, None);
+        }
+        // Colloquial affixes: "ditempelin" → "ditempel", "ngurus" → "urus".
+        for root in colloquial_roots(word) {
+            let t = norm.stem(&root);
+            if self.terms.contains_key(&t) {
+                return found(t, None);
+            }
+        }
+        if complete && let Some(full) = self.complete(word) {
+            return found(norm.stem(full), Some(full.to_string()));
+        }
+        // A word the stemmer could take apart is a real word, not a typo of a known one.
+        if term == word
+            && let Some(fixed) = self.typo.correct(word)
+        {
+            return found(norm.stem(fixed), Some(fixed.to_string()));
+        }
+        QueryTerm {
+            word: word.to_string(),
+            term,
+            corrected: None,
+            known: false,
+        }
     }
 
     /// The shortest known word that starts with `prefix` (for autocompletion).
@@ -291,16 +310,29 @@ impl Index {
                 None => q.push((id, w)),
             }
         }
-        let qnorm = q
+        // Adjacent pairs ("hukuman disiplin") that the knowledge also has count extra.
+        for pair in query.windows(2).filter(|p| p[0].term != p[1].term) {
+            if let Some(&id) = self.terms.get(&bigram(&pair[0].term, &pair[1].term)) {
+                let w = self.bigram_weight
+                    * if pair.iter().any(|t| t.corrected.is_some()) {
+                        self.typo_weight
+                    } else {
+                        1.0
+                    };
+                if !q.iter().any(|(t, _)| *t == Some(id)) {
+                    q.push((Some(id), w));
+                }
+            }
+        }
+        let qmass = q
             .iter()
             .map(|(t, w)| match t {
-                Some(t) => (w * self.idf[*t as usize]).powi(2),
+                Some(t) => w * self.idf[*t as usize].powi(2),
                 None => self.unknown_idf.powi(2),
             })
-            .sum::<f32>()
-            .sqrt();
+            .sum::<f32>();
         let known: Vec<(u32, f32)> = q.iter().filter_map(|(t, w)| t.map(|t| (t, *w))).collect();
-        if known.is_empty() || qnorm <= 0.0 {
+        if known.is_empty() || qmass <= 0.0 {
             return Vec::new();
         }
         let all_common = known.iter().all(|(t, _)| self.common[*t as usize]);
@@ -337,7 +369,10 @@ impl Index {
             let mut best: HashMap<u32, Hit> = HashMap::new();
             for &d in touched.iter() {
                 let doc = &self.docs[d as usize];
-                let score = acc[d as usize] / (qnorm * doc.norm) * doc.weight;
+                let dot = acc[d as usize];
+                let score = (dot / qmass).min(1.0).powf(self.query_share)
+                    * (dot / doc.mass).min(1.0).powf(1.0 - self.query_share)
+                    * doc.weight;
                 acc[d as usize] = 0.0;
                 let hit = Hit {
                     entry: self.entries[doc.entry as usize],
@@ -357,4 +392,30 @@ impl Index {
             hits
         })
     }
+}
+
+/// The term for two adjacent stems.
+fn bigram(a: &str, b: &str) -> String {
+    format!("{a} {b}")
+}
+
+/// Roots of a chat-style word: without the "-in" suffix (for -kan/-i) and the "ng-/nge-" prefix.
+fn colloquial_roots(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let unprefixed = if word.len() >= 6 && word.starts_with("nge") {
+        Some(&word[3..])
+    } else if word.len() >= 5 && word.starts_with("ng") {
+        Some(&word[2..])
+    } else {
+        None
+    };
+    for w in unprefixed.into_iter().chain(std::iter::once(word)) {
+        if w.len() >= 5 && w.ends_with("in") {
+            out.push(w[..w.len() - 2].to_string());
+        }
+    }
+    if let Some(u) = unprefixed {
+        out.push(u.to_string());
+    }
+    out
 }

@@ -15,11 +15,14 @@ use unicode_normalization::UnicodeNormalization;
 /// Chat prefixes that are joined to the word after a hyphen ("nge-like" → "ngelike").
 const JOINING_PREFIXES: &[&str] = &["nge", "ng", "di", "ke", "ter", "ber", "me", "se"];
 
+/// A multiword variant and the canonical words it stands for.
+type Synonym = (Vec<String>, Vec<String>);
+
 /// The normaliser, built once from the lexicon.
 pub struct Normaliser {
     slang: HashMap<String, Vec<String>>,
     /// First token of a variant → (variant, canonical), longest variant first.
-    synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    synonyms: HashMap<String, Vec<Synonym>>,
     protected: HashSet<String>,
     particles: HashSet<String>,
     stemmer: frostem::Stemmer,
@@ -27,7 +30,7 @@ pub struct Normaliser {
 
 impl Normaliser {
     pub fn new(lexicon: &Lexicon) -> Normaliser {
-        let mut synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
+        let mut synonyms: HashMap<String, Vec<Synonym>> = HashMap::new();
         for (variant, canonical) in &lexicon.synonyms {
             // Variants are written in their post-slang form; accept either form.
             let variant: Vec<String> = variant.iter().map(|w| w.to_lowercase()).collect();
@@ -39,7 +42,7 @@ impl Normaliser {
             }
         }
         for list in synonyms.values_mut() {
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            list.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         }
         Normaliser {
             slang: lexicon.slang.clone(),
@@ -55,6 +58,12 @@ impl Normaliser {
         let mut words = Vec::new();
         for raw in clean(text).split_whitespace() {
             for word in split_word(raw) {
+                // Known words ("pppk") keep their letters; others lose repeated runs.
+                let word = if self.slang.contains_key(&word) || self.protected.contains(&word) {
+                    word
+                } else {
+                    collapse_runs(&word)
+                };
                 match self.slang.get(&word) {
                     Some(standard) => words.extend(standard.iter().cloned()),
                     None => words.push(word),
@@ -116,42 +125,47 @@ impl Normaliser {
     }
 }
 
-/// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces, letter runs collapsed.
+/// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces.
 fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last: Option<char> = None;
-    let mut run = 0;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        let c = if c.is_ascii() {
-            c
-        } else if c.is_alphabetic() {
-            // "é" → "e"; letters of other scripts are kept as they are.
-            match std::iter::once(c).nfd().find(|d| d.is_ascii_alphabetic()) {
-                Some(base) => base,
-                None => c,
+    text.nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| {
+            let c = if c.is_ascii() || !c.is_alphabetic() {
+                c
+            } else {
+                // "é" → "e"; letters of other scripts are kept as they are.
+                std::iter::once(c)
+                    .nfd()
+                    .find(|d| d.is_ascii_alphabetic())
+                    .unwrap_or(c)
+            };
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                ' '
             }
-        } else {
-            ' '
-        };
-        let c = if c.is_alphanumeric() || c == '-' {
-            c
-        } else {
-            ' '
-        };
-        if Some(c) == last && c.is_alphabetic() {
-            run += 1;
-            if run >= 2 {
-                // A third equal letter in a row: drop it, and the second one too.
-                if run == 2 {
-                    out.pop();
-                }
-                continue;
-            }
-        } else {
-            run = 0;
+        })
+        .collect()
+}
+
+/// Runs of three or more equal letters collapse to one ("bolehhh" → "boleh").
+fn collapse_runs(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i;
+        while j < chars.len() && chars[j] == chars[i] {
+            j += 1;
         }
-        last = Some(c);
-        out.push(c);
+        let run = j - i;
+        let keep = if run >= 3 && chars[i].is_alphabetic() {
+            1
+        } else {
+            run
+        };
+        out.extend(std::iter::repeat_n(chars[i], keep));
+        i = j;
     }
     out
 }

@@ -51,10 +51,12 @@ pub fn basis_line(b: &crate::knowledge::LegalBasis) -> String {
 
 /// "«quote», Outlet, date" for a news excerpt.
 pub fn quote_line(q: &super::reply::Quote) -> String {
-    let mut line = format!("«{}», {}", q.text, q.outlet);
-    if !q.date.is_empty() {
-        line.push_str(", ");
-        line.push_str(&q.date);
+    let mut line = format!("«{}»", q.text);
+    for part in [&q.outlet, &q.date] {
+        if !part.is_empty() {
+            line.push_str(", ");
+            line.push_str(part);
+        }
     }
     line
 }

@@ -8,11 +8,11 @@
 use std::collections::HashMap;
 
 /// Words shorter than this are never corrected: too many short words are one edit apart.
-pub const MIN_LEN: usize = 4;
+pub const MIN_LEN: usize = 5;
 
 /// Maximum edit distance allowed for a word of `len` characters.
 pub fn max_distance(len: usize) -> usize {
-    if len >= 8 { 2 } else { 1 }
+    if len >= 9 { 2 } else { 1 }
 }
 
 /// A deletion index over a vocabulary with frequencies.
@@ -64,6 +64,10 @@ impl TypoIndex {
             for &id in ids {
                 let (candidate, freq) = &self.words[id as usize];
                 let cand: Vec<char> = candidate.chars().collect();
+                // People rarely mistype the first letter; "pindah" is not a typo of "indah".
+                if cand.first() != chars.first() {
+                    continue;
+                }
                 let allowed = limit.min(max_distance(cand.len()));
                 let d = damerau_levenshtein(&chars, &cand);
                 if d == 0 || d > allowed {
@@ -104,8 +108,8 @@ pub fn damerau_levenshtein(a: &[char], b: &[char]) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -138,6 +142,11 @@ mod tests {
     #[test]
     fn corrects_one_edit_in_short_words() {
         assert_eq!(index().correct("bolhe"), Some("boleh"));
+        assert_eq!(
+            index().correct("bolh"),
+            None,
+            "four letters are too short to correct"
+        );
         assert_eq!(index().correct("kampanya"), Some("kampanye"));
     }
 
@@ -145,12 +154,24 @@ mod tests {
     fn corrects_two_edits_in_long_words_only() {
         assert_eq!(index().correct("netraliats"), Some("netralitas"));
         assert_eq!(index().correct("netrlitas"), Some("netralitas"));
+        assert_eq!(
+            index().correct("nxtrxlitxs"),
+            None,
+            "three edits are too many"
+        );
         assert_eq!(index().correct("bxlxh"), None);
     }
 
     #[test]
     fn prefers_the_more_frequent_word_at_equal_distance() {
         assert_eq!(index().correct("bolah"), Some("boleh"));
+    }
+
+    #[test]
+    fn never_changes_the_first_letter() {
+        let index = TypoIndex::new([("indah".to_string(), 5), ("lolos".to_string(), 5)]);
+        assert_eq!(index.correct("pindah"), None);
+        assert_eq!(index.correct("bolos"), None);
     }
 
     #[test]

@@ -87,25 +87,26 @@ pub fn find_date(text: &str) -> Option<String> {
             .find(|(m, _)| w[1].to_lowercase() == *m)
             .map(|(_, n)| *n);
         if let (Ok(day), Some(month), Ok(year)) = (w[0].parse::<u32>(), month, w[2].parse::<u32>())
+            && (1..=31).contains(&day)
+            && (1990..=2100).contains(&year)
         {
-            if (1..=31).contains(&day) && (1990..=2100).contains(&year) {
-                return Some(format!("{year:04}-{month:02}-{day:02}"));
-            }
+            return Some(format!("{year:04}-{month:02}-{day:02}"));
         }
     }
     for part in text.split('(').skip(1) {
         let inside = part.split(')').next().unwrap_or("");
         let nums: Vec<&str> = inside.split('/').collect();
-        if let [d, m, y] = nums.as_slice() {
-            if let (Ok(d), Ok(m), Ok(y)) = (
+        if let [d, m, y] = nums.as_slice()
+            && let (Ok(d), Ok(m), Ok(y)) = (
                 d.trim().parse::<u32>(),
                 m.trim().parse::<u32>(),
                 y.trim().parse::<u32>(),
-            ) {
-                if (1..=31).contains(&d) && (1..=12).contains(&m) && (1990..=2100).contains(&y) {
-                    return Some(format!("{y:04}-{m:02}-{d:02}"));
-                }
-            }
+            )
+            && (1..=31).contains(&d)
+            && (1..=12).contains(&m)
+            && (1990..=2100).contains(&y)
+        {
+            return Some(format!("{y:04}-{m:02}-{d:02}"));
         }
     }
     None
@@ -232,17 +233,17 @@ pub fn import(text: &str, id: &str, url: &str) -> Result<ImportedArticle, Import
             title = l.clone();
             continue;
         }
-        if body.is_empty() {
-            if let Some((p, o, rest)) = dateline(l) {
-                if place.is_empty() {
-                    place = p;
-                }
-                if outlet.is_empty() {
-                    outlet = o;
-                }
-                body.push(rest);
-                continue;
+        if body.is_empty()
+            && let Some((p, o, rest)) = dateline(l)
+        {
+            if place.is_empty() {
+                place = p;
             }
+            if outlet.is_empty() {
+                outlet = o;
+            }
+            body.push(rest);
+            continue;
         }
         body.push(l.clone());
     }

@@ -165,12 +165,19 @@ pub struct MatcherSettings {
     pub decline_threshold: f32,
     /// Weight of a query word that had to be corrected for a typo.
     pub typo_weight: f32,
+    /// Weight of a pair of adjacent words shared by question and phrasing (0 = words only).
+    pub bigram_weight: f32,
+    /// How much the question's coverage counts against the phrasing's (0.5 = cosine).
+    pub query_share: f32,
     /// IDF given to query words the knowledge never uses, as a share of the highest IDF.
     pub unknown_idf_share: f32,
     /// Weight of a canonical title relative to a phrasing.
     pub title_weight: f32,
     /// Weight of a topic's short answer used as an extra phrasing.
     pub short_weight: f32,
+    /// Weight of every phrasing of a news article: questions about an event name the place or
+    /// the people, so generic overlap should prefer a topic.
+    pub article_weight: f32,
     /// Weight of a news excerpt used as an extra phrasing of its article.
     pub excerpt_weight: f32,
     /// Queries are cut to this many characters before matching.

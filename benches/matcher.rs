@@ -1,0 +1,106 @@
+//! Speed of the core: time per question on the shipped knowledge and on synthetic knowledge
+//! 10× and 100× larger, and start-up (load + index). Targets and recorded figures are in
+//! BENCHMARKS.md. Run with `cargo bench --bench matcher`.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use netral::core::Engine;
+use netral::knowledge::{KnowledgeBase, Topic};
+use std::hint::black_box;
+
+/// Questions users might send (not the dev set: those are for accuracy, not speed).
+const QUESTIONS: &[&str] = &[
+    "pns blh like postingan capres gak?",
+    "apa sanksi asn ikut kampanye",
+    "saya pppk, boleh pasang baliho caleg di rumah?",
+    "can civil servants join a campaign whatsapp group",
+    "bolehkah asn foto bareng calon bupati",
+    "siapa capres yang harus saya pilih",
+    "resep nasi goreng",
+    "guru pns jadi saksi paslon di tps gimana hukumnya",
+];
+
+/// A tiny deterministic generator (no dependency needed for a benchmark).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// The shipped knowledge plus `factor - 1` times as many synthetic topics. New topics bring
+/// new words (a vocabulary growing with the knowledge) mixed with the common domain words,
+/// as real new subjects would.
+fn synthetic(factor: usize) -> KnowledgeBase {
+    let mut kb = KnowledgeBase::builtin().expect("built-in knowledge");
+    let base: Vec<Topic> = kb.topics.clone();
+    let common = [
+        "asn", "pns", "pppk", "boleh", "apa", "tidak", "yang", "calon", "kampanye", "sanksi",
+    ];
+    let syllables = [
+        "ka", "ri", "mu", "to", "la", "se", "no", "pa", "di", "ge", "ru", "wi",
+    ];
+    let vocab_size = 400 * factor;
+    let mut rng = Lcg(42);
+    let word = |rng: &mut Lcg| {
+        let n = (rng.next() as usize) % vocab_size;
+        let mut w = String::new();
+        let mut k = n + 7;
+        while k > 0 {
+            w.push_str(syllables[k % syllables.len()]);
+            k /= syllables.len();
+        }
+        w
+    };
+    for copy in 1..factor {
+        for t in &base {
+            let mut s = t.clone();
+            s.id = format!("{}-syn{copy}", t.id);
+            s.related.clear();
+            s.questions = (0..t.questions.len())
+                .map(|_| {
+                    let mut q: Vec<String> = (0..6).map(|_| word(&mut rng)).collect();
+                    q.push(common[(rng.next() as usize) % common.len()].to_string());
+                    q.push(common[(rng.next() as usize) % common.len()].to_string());
+                    q.join(" ")
+                })
+                .collect();
+            s.title = s.questions[0].clone();
+            s.short = s.questions[1 % s.questions.len()].clone();
+            kb.topics.push(s);
+        }
+    }
+    kb
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ask");
+    for factor in [1usize, 10, 100] {
+        let engine = Engine::new(synthetic(factor));
+        let label = format!("{factor}x ({} phrasings)", engine.phrasing_count());
+        g.bench_with_input(BenchmarkId::new("per_question", label), &engine, |b, e| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % QUESTIONS.len();
+                black_box(e.ask(black_box(QUESTIONS[i])))
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("startup");
+    g.bench_function("load_and_index_builtin", |b| {
+        b.iter(|| black_box(Engine::builtin().expect("loads")))
+    });
+    let kb = KnowledgeBase::builtin().expect("loads");
+    g.bench_function("index_build_builtin", |b| {
+        b.iter(|| black_box(Engine::new(kb.clone())))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,72 @@
+//! The labelled development set, through the same code as `netral eval`: the bar the issue
+//! sets for the shipped knowledge.
+
+use netral::cli::eval::{evaluate, parse, render};
+use netral::core::Engine;
+use std::path::Path;
+
+fn dev_set() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/eval/dev.tsv");
+    let path = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/data/dev.tsv")
+    };
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn dev_set_meets_the_bar() {
+    let engine = Engine::builtin().expect("built-in knowledge loads");
+    let cases = parse(&dev_set()).expect("dev set parses");
+    assert!(cases.len() >= 80, "dev set has {} questions", cases.len());
+    let report = evaluate(&engine, &cases);
+    let shown = render(&report);
+    assert!(report.top1 >= 0.95, "in-scope top-1 below 0.95\n{shown}");
+    assert!(
+        report.declined >= 0.90,
+        "out-of-scope declined below 0.90\n{shown}"
+    );
+    assert!(
+        report.confidently_wrong <= 0.03,
+        "confidently wrong above 0.03\n{shown}"
+    );
+    assert!(
+        report.mrr5 >= report.top1,
+        "MRR@5 cannot be below top-1\n{shown}"
+    );
+}
+
+#[test]
+fn the_tsv_parser_reads_labels_and_rejects_malformed_lines() {
+    let cases =
+        parse("# comment\nbolehkah asn like\tmedsos-interaksi\nresep\t-\nx\ta|b\n\n").unwrap();
+    assert_eq!(cases.len(), 3);
+    assert_eq!(cases[0].accepted, ["medsos-interaksi"]);
+    assert!(cases[1].accepted.is_empty(), "`-` means must decline");
+    assert_eq!(cases[2].accepted, ["a", "b"]);
+    assert_eq!(
+        parse("no tab here\n").unwrap_err(),
+        "line 1: expected `question<TAB>ids` (or `-`)"
+    );
+}
+
+#[test]
+fn a_wrong_answer_counts_as_confidently_wrong_and_a_decline_does_not() {
+    let engine = Engine::builtin().expect("built-in knowledge loads");
+    // Deliberately mislabelled: the engine answers medsos-interaksi, the label says otherwise.
+    let cases = parse(
+        "bolehkah pns like postingan capres\tsanksi-moral\nresep rendang padang\tsanksi-moral\n",
+    )
+    .unwrap();
+    let report = evaluate(&engine, &cases);
+    assert_eq!(report.top1, 0.0);
+    assert_eq!(
+        report.confidently_wrong, 0.5,
+        "one answered wrongly, one declined"
+    );
+    assert_eq!(report.misses.len(), 2);
+    assert_eq!(report.misses[0].got.as_deref(), Some("medsos-interaksi"));
+    assert_eq!(report.misses[1].got, None);
+}
