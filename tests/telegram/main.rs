@@ -29,9 +29,12 @@ fn engine() -> Arc<Engine> {
     Arc::new(engine.expect("knowledge loads"))
 }
 
+/// What the recorder saw of one question: answer id, chat kind, asker key.
+type AskedEntry = (Option<String>, ChatKind, Option<String>);
+
 #[derive(Default)]
 struct Recorded {
-    asked: Mutex<Vec<(Option<String>, ChatKind, Option<String>)>>,
+    asked: Mutex<Vec<AskedEntry>>,
     feedback: Mutex<Vec<(String, bool)>>,
 }
 
