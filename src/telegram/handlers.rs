@@ -190,7 +190,7 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
         }
     };
     match action {
-        None => done(answer.text(expired).await),
+        None => done(send::with_retry_after(answer.text(expired)).await),
         Some(Action::Feedback { id, helpful }) => {
             if kb.title_of(&id).is_some() {
                 state.recorder.feedback(&Feedback {
@@ -198,13 +198,16 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
                     helpful,
                     platform: Platform::Telegram,
                 });
-                done(answer.text(toast(&state.text("feedback-thanks"))).await);
+                done(
+                    send::with_retry_after(answer.text(toast(&state.text("feedback-thanks"))))
+                        .await,
+                );
             } else {
-                done(answer.text(expired).await);
+                done(send::with_retry_after(answer.text(expired)).await);
             }
         }
         Some(Action::Categories) => {
-            done(answer.await);
+            done(send::with_retry_after(answer).await);
             if let Some((chat, message, _)) = place {
                 let (text, markup) = categories(&state);
                 show_in_place(&bot, &state, chat, message, text, markup).await?;
@@ -212,14 +215,14 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
         }
         Some(Action::Category(id)) => match (category(&state, &id), place) {
             (Some((text, markup)), Some((chat, message, _))) => {
-                done(answer.await);
+                done(send::with_retry_after(answer).await);
                 show_in_place(&bot, &state, chat, message, text, markup).await?;
             }
-            _ => done(answer.text(expired).await),
+            _ => done(send::with_retry_after(answer.text(expired)).await),
         },
         Some(Action::Answer(id)) => {
             let Some(reply) = state.engine.answer_by_id(&id) else {
-                done(answer.text(expired).await);
+                done(send::with_retry_after(answer.text(expired)).await);
                 return Ok(());
             };
             let Some((chat, message, private)) = place else {
@@ -228,15 +231,15 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
                     Some(url) => answer.url(url),
                     None => answer.text(expired),
                 };
-                done(req.await);
+                done(send::with_retry_after(req).await);
                 return Ok(());
             };
             if let Decision::Limited { wait, .. } = state.limiter.check(q.from.id.0, Instant::now())
             {
-                done(answer.text(toast(&limited_text(&state, wait))).await);
+                done(send::with_retry_after(answer.text(toast(&limited_text(&state, wait)))).await);
                 return Ok(());
             }
-            done(answer.await);
+            done(send::with_retry_after(answer).await);
             let m = state.messages();
             if private {
                 let kb = keyboard::private_answer(&reply, m);
@@ -268,7 +271,7 @@ async fn show_in_place(
     if let Some(k) = &markup {
         req = req.reply_markup(k.clone());
     }
-    match req.await {
+    match send::with_retry_after(req).await {
         Ok(_) => Ok(()),
         // Pressing the same button twice: nothing to change.
         Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => Ok(()),
@@ -335,7 +338,7 @@ pub async fn on_inline_query(bot: TgBot, state: Arc<State>, q: InlineQuery) -> H
             kind: InlineQueryResultsButtonKind::StartParameter("inline".into()),
         });
     }
-    req.await.map(|_| ())
+    send::with_retry_after(req).await.map(|_| ())
 }
 
 /// The grey line under an inline result's title: the beginning of the short answer.

@@ -253,13 +253,13 @@ async fn set_commands(bot: &TgBot, state: &State) {
             .map(|n| BotCommand::new(*n, m.get("telegram", &format!("cmd-{n}"))))
             .collect()
     };
-    if let Err(e) = bot.set_my_commands(commands(&COMMANDS)).await {
+    if let Err(e) = send::with_retry_after(bot.set_my_commands(commands(&COMMANDS))).await {
         send::log_failure(&state.token, "setMyCommands failed", &e);
     }
     let groups = bot
         .set_my_commands(commands(&GROUP_COMMANDS))
         .scope(BotCommandScope::AllGroupChats);
-    if let Err(e) = groups.await {
+    if let Err(e) = send::with_retry_after(groups).await {
         send::log_failure(&state.token, "setMyCommands (groups) failed", &e);
     }
 }

@@ -95,6 +95,27 @@ pub async fn send_parts(
     Ok(())
 }
 
+/// How many times a request outside `Throttle` (button and inline answers, menu edits) is
+/// retried after a 429.
+const RETRY_AFTER_TRIES: u32 = 2;
+
+/// Sends a request that `Throttle` does not retry, waiting out a 429 `retry_after` (at most
+/// [`RETRY_AFTER_TRIES`] times). Other errors are returned at once.
+pub async fn with_retry_after<R>(
+    req: R,
+) -> Result<<R::Payload as teloxide::requests::Payload>::Output, RequestError>
+where
+    R: teloxide::requests::Request<Err = RequestError>,
+{
+    for _ in 0..RETRY_AFTER_TRIES {
+        match req.send_ref().await {
+            Err(RequestError::RetryAfter(wait)) => tokio::time::sleep(wait.duration()).await,
+            other => return other,
+        }
+    }
+    req.send().await
+}
+
 /// Logs a failed request without the token (or anything else secret in it).
 pub fn log_failure(token: &Token, context: &str, error: &dyn std::fmt::Display) {
     tracing::warn!("telegram: {context}: {}", token.redact(&error.to_string()));

@@ -471,6 +471,25 @@ async fn a_429_is_retried_and_delivered_exactly_once() {
         [false, true],
         "one 429, then exactly one delivery"
     );
+
+    // Button answers go around Throttle: they wait out a 429 too.
+    fake.fail_next("answerCallbackQuery", Failure::RetryAfter(1));
+    let data = format!("y:{LIKE_ID}");
+    fake.push(
+        "callback_query",
+        callback(&fake, private_chat(chat), chat, "cb-429", &data),
+    );
+    fake.wait_for(10, "the button answered after the 429", |calls| {
+        let tries: Vec<bool> = calls
+            .iter()
+            .filter(|c| {
+                c.method == "answerCallbackQuery" && c.params["callback_query_id"] == "cb-429"
+            })
+            .map(|c| c.ok)
+            .collect();
+        (tries == [false, true]).then_some(())
+    })
+    .await;
     bot.stop().await.unwrap();
     fake.assert_clean();
 }
