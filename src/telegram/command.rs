@@ -108,7 +108,8 @@ pub fn classify(msg: &Message, bot: &BotIdentity) -> Incoming {
     if !(private || group) || !human {
         return Incoming::Ignore;
     }
-    let Some(text) = msg.text() else {
+    // A photo or document with a caption asks what the caption says.
+    let Some(text) = msg.text().or_else(|| msg.caption()) else {
         return if private && matches!(msg.kind, MessageKind::Common(_)) {
             Incoming::NotText
         } else {
@@ -320,6 +321,15 @@ mod tests {
         let mut in_group = sticker;
         in_group["chat"] = group_chat();
         assert_eq!(classify_update(in_group), Incoming::Ignore);
+        let photo = json!({
+            "message_id": 12, "date": 1700000000, "chat": private_chat(), "from": user(1, false),
+            "photo": [{"file_id": "p", "file_unique_id": "q", "width": 90, "height": 90}],
+            "caption": "boleh pasang foto ini?"
+        });
+        assert_eq!(
+            classify_update(photo),
+            Incoming::Ask("boleh pasang foto ini?".into())
+        );
     }
 
     #[test]

@@ -130,6 +130,26 @@ async fn a_missing_token_is_one_line_naming_the_variable_and_exit_code_2() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_ends_with_an_error_naming_the_variable_not_the_token() {
+    let fake = Fake::start().await;
+    let wrong = "987654321:AAWrongSecretWrongSecretWrongSecret00";
+    let p = netral(
+        &["telegram"],
+        &[("TELOXIDE_TOKEN", wrong), ("TELOXIDE_API_URL", &fake.url)],
+    );
+    let (status, out) = p.exit(15).await;
+    assert_eq!(status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("rejected") && out.contains("TELOXIDE_TOKEN"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("AAWrongSecret"),
+        "the token was printed:\n{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_stops_cleanly_confirming_updates_and_the_token_is_never_printed() {
     let fake = Fake::start().await;
     let p = netral(
