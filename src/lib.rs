@@ -4,12 +4,15 @@
 //! - [`knowledge`] loads and validates the knowledge files (`knowledge/`).
 //! - [`core`] matches a question and builds a platform-neutral [`core::Reply`].
 //! - [`cli`] is the command line and REPL; `telegram` and `discord` are the chat adapters;
-//!   `store` records declined questions and feedback for curators.
+//!   `store` records declined questions and feedback for curators; [`secret`] keeps tokens
+//!   out of logs and errors.
 //!
 //! The core never does I/O beyond loading knowledge; adapters only parse events, call the
 //! core and render its reply.
 
 pub mod cli;
 pub mod core;
+pub mod discord;
 pub mod knowledge;
+pub mod secret;
 pub mod telegram;

@@ -5,6 +5,7 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+mod discord;
 pub mod eval;
 pub mod kb;
 mod repl;
@@ -29,7 +30,7 @@ pub struct Cli {
 }
 
 fn after_help() -> String {
-    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level).".to_string()
+    "Environment: NETRAL_KNOWLEDGE (knowledge folder), RUST_LOG (log level); DISCORD_* for `netral discord`.".to_string()
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +44,8 @@ pub enum Command {
     /// Check, export or extend the knowledge base.
     #[command(subcommand)]
     Kb(kb::KbCommand),
+    /// Run the Discord bot (token in DISCORD_TOKEN).
+    Discord(discord::DiscordArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Telegram(telegram::TelegramArgs),
 }
@@ -65,72 +68,29 @@ pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (filter, secrets) = match &cli.command {
-        // The bot's start-up facts (getMe flags, mode) are worth seeing by default; the token
-        // must never be, whichever library logs it.
-        Command::Telegram(_) => (
-            "warn,netral=info",
-            crate::telegram::config::TOKEN_VARS
-                .iter()
-                .chain([&crate::telegram::config::WEBHOOK_SECRET_VAR])
-                .filter_map(|v| std::env::var(v).ok())
-                .flat_map(|t| {
-                    crate::telegram::Token::new(t.trim())
-                        .secrets()
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .collect(),
-        ),
-        _ => ("warn", Vec::new()),
+    // The Telegram bot's start-up facts (getMe flags, mode) are worth seeing by default.
+    let default_filter = match cli.command {
+        Command::Telegram(_) => "warn,netral=info",
+        _ => "warn",
     };
-    init_logging(filter, secrets);
+    init_logging(default_filter);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("netral: {e:#}");
+            eprintln!("netral: {}", crate::secret::redact(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
 }
 
-fn init_logging(default_filter: &str, secrets: Vec<String>) {
+fn init_logging(default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(crate::secret::RedactingStderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(RedactingStderr(std::sync::Arc::new(secrets)))
         .try_init();
-}
-
-/// Standard error with secrets (bot tokens) replaced by `<token>` in every log line, whatever
-/// library wrote it. The formatter hands over one whole event per write.
-#[derive(Clone)]
-struct RedactingStderr(std::sync::Arc<Vec<String>>);
-
-impl std::io::Write for RedactingStderr {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = String::from_utf8_lossy(buf);
-        let mut text = text.into_owned();
-        for s in self.0.iter().filter(|s| !s.is_empty()) {
-            text = text.replace(s.as_str(), "<token>");
-        }
-        std::io::stderr().write_all(text.as_bytes())?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for RedactingStderr {
-    type Writer = RedactingStderr;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -140,6 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Repl => repl::run(dir),
         Command::Eval(args) => eval::run(&load_engine(dir)?, args),
         Command::Kb(cmd) => kb::run(dir, cmd),
+        Command::Discord(args) => discord::run(dir, args),
         Command::Telegram(args) => telegram::run(dir, args),
     }
 }

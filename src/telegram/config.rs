@@ -26,8 +26,14 @@ pub const DEFAULT_USER_LIMIT: u32 = 20;
 pub struct Token(String);
 
 impl Token {
+    /// Wraps the token and registers it (and its secret half) with [`crate::secret`], so that
+    /// every log line of the process is redacted, whichever library writes it.
     pub fn new(token: impl Into<String>) -> Token {
-        Token(token.into())
+        let token = Token(token.into());
+        for s in token.secrets() {
+            crate::secret::register(s);
+        }
+        token
     }
 
     /// The token itself, for the HTTP client only.
@@ -35,16 +41,16 @@ impl Token {
         &self.0
     }
 
-    /// `text` with every occurrence of the token (and of its secret half, after the `:`)
-    /// replaced by `<token>`.
+    /// `text` with every occurrence of the token (and of its secret half, after the `:`), and
+    /// of every other registered secret, replaced by [`crate::secret::REDACTED`].
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for secret in self.secrets() {
             if out.contains(secret) {
-                out = out.replace(secret, "<token>");
+                out = out.replace(secret, crate::secret::REDACTED);
             }
         }
-        out
+        crate::secret::redact(&out)
     }
 
     /// The strings that must never be printed: the token and its secret half.
@@ -189,10 +195,11 @@ impl TelegramConfig {
             .filter(|u| matches!(u.scheme(), "https" | "http") && u.has_host())
             .ok_or_else(|| ConfigError::BadWebhookUrl(public_url.to_string()))?;
         let secret = secret.filter(|s| !s.is_empty());
-        if let Some(s) = &secret
-            && !valid_secret(s)
-        {
-            return Err(ConfigError::BadSecret);
+        if let Some(s) = &secret {
+            if !valid_secret(s) {
+                return Err(ConfigError::BadSecret);
+            }
+            crate::secret::register(s);
         }
         Ok(TelegramConfig {
             mode: Mode::Webhook(WebhookConfig {
@@ -309,9 +316,9 @@ mod tests {
         let text = "error sending request for url (http://x/bot123456:ABCdefGHIjklMNOpqr/GetMe)";
         let red = t.redact(text);
         assert!(!red.contains("ABCdefGHIjklMNOpqr"), "{red}");
-        assert!(
-            t.redact("secret ABCdefGHIjklMNOpqr alone")
-                .contains("<token>")
-        );
+        let alone = t.redact("secret ABCdefGHIjklMNOpqr alone");
+        assert!(alone.contains(crate::secret::REDACTED), "{alone}");
+        // registered process-wide: every log line is redacted too
+        assert!(!crate::secret::redact(text).contains("ABCdefGHIjklMNOpqr"));
     }
 }

@@ -293,7 +293,9 @@ async fn webhook_listener(
                 "telegram: {} not set; using a generated webhook secret (one replica only)",
                 config::WEBHOOK_SECRET_VAR
             );
-            options.get_or_gen_secret_token().to_string()
+            let generated = options.get_or_gen_secret_token().to_string();
+            crate::secret::register(&generated);
+            generated
         }
     };
     options.secret_token = Some(secret.clone());

@@ -1,0 +1,204 @@
+//! The Discord front end (`netral discord`): slash commands, mentions and DMs over serenity.
+//!
+//! Thin by design: [`handler`] routes gateway events to the core ([`Engine::ask`],
+//! [`Engine::candidates`], [`Engine::answer_by_id`]), [`render`] turns the core's reply into
+//! embeds within Discord's limits, [`components`] builds the buttons and menus and parses
+//! their presses, [`send`] wraps everything into serenity builders with mentions disabled.
+//! Nothing here decides what to answer; every sentence a user reads comes from
+//! `knowledge/messages/discord.toml` (or `core.toml`).
+//!
+//! [`run`] is the entry point for `netral discord` and for `netral serve`, which runs it beside
+//! other adapters over one shared engine.
+
+pub mod commands;
+pub mod components;
+mod config;
+mod handler;
+pub mod limits;
+pub mod render;
+pub mod send;
+
+pub use config::{
+    API_URL_VAR, ConfigError, DiscordConfig, GUILD_ID_VAR, MESSAGE_CONTENT_VAR, TOKEN_VAR,
+};
+
+use crate::core::Engine;
+use crate::core::record::Recorder;
+use anyhow::Context as _;
+use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// Keys this adapter reads from `knowledge/messages/discord.toml`.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "command-tanya",
+    "command-tanya-question",
+    "command-topik",
+    "command-bantuan",
+    "help-title",
+    "help",
+    "topics-intro",
+    "topics-category-placeholder",
+    "topics-topic-placeholder",
+    "topics-choose",
+    "topics-empty",
+    "feedback-helpful",
+    "feedback-not-helpful",
+    "feedback-thanks-helpful",
+    "feedback-thanks-not-helpful",
+    "unknown-entry",
+    "continued",
+    "error",
+];
+
+/// The gateway intents netral asks for. MESSAGE_CONTENT is privileged (it must be enabled in
+/// the developer portal); without it Discord still delivers the text of DMs and of messages
+/// that mention the bot, which is all netral reads, so it can be switched off.
+pub fn intents(config: &DiscordConfig) -> GatewayIntents {
+    let mut intents = GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    if config.message_content_intent {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
+    intents
+}
+
+/// Runs the bot until SIGINT or SIGTERM, then shuts the shards down cleanly.
+pub async fn run(
+    config: DiscordConfig,
+    engine: Arc<Engine>,
+    recorder: Arc<dyn Recorder>,
+) -> anyhow::Result<()> {
+    run_until(config, engine, recorder, shutdown_signal()).await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Runs the bot until `shutdown` resolves (or the gateway gives up), then closes the shards.
+pub async fn run_until(
+    config: DiscordConfig,
+    engine: Arc<Engine>,
+    recorder: Arc<dyn Recorder>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let redacted = |e: &dyn std::fmt::Display| crate::secret::redact(&e.to_string());
+    let mut http =
+        HttpBuilder::new(config.token.expose()).default_allowed_mentions(send::no_mentions());
+    if let Some(base) = &config.api_url {
+        // serenity ignores the proxy while its rate limiter is on: testing/proxy mode only.
+        http = http.proxy(base).ratelimiter_disabled(true);
+        tracing::warn!(
+            "discord: {API_URL_VAR} is set: REST calls go to {base} with the rate limiter off (testing/proxy mode)"
+        );
+    }
+    let http = http.build();
+    // With a redirected API the gateway must come from it too: serenity would otherwise fall
+    // back to Discord's own gateway and send the token there.
+    let gateway = match &config.api_url {
+        Some(base) => Some(http.get_gateway().await.map(|g| g.url).map_err(|e| {
+            anyhow::anyhow!(
+                "could not get the gateway URL from {base}/api/v10/gateway: {}",
+                redacted(&e)
+            )
+        })?),
+        None => None,
+    };
+    let handler = handler::Handler {
+        engine,
+        recorder,
+        guild_id: config.guild_id.map(GuildId::new),
+        defer_after: config.defer_after,
+        registered: AtomicBool::new(false),
+    };
+    let mut client = ClientBuilder::new_with_http(http, intents(&config))
+        .event_handler(handler)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", redacted(&e)))
+        .context("starting the Discord client")?;
+    if let Some(url) = gateway {
+        *client.ws_url.lock().await = url;
+    }
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let start = client.start();
+    tokio::pin!(start);
+    tokio::select! {
+        result = &mut start => return finished(result),
+        () = shutdown => {}
+    }
+    tracing::info!("discord: shutting down");
+    let running = !shard_manager.runners.lock().await.is_empty();
+    shard_manager.shutdown_all().await;
+    if running {
+        // shutdown_all closes every shard's connection and then lets start() return.
+        if let Ok(result) = tokio::time::timeout(std::time::Duration::from_secs(5), start).await {
+            return finished(result);
+        }
+    }
+    Ok(())
+}
+
+fn finished(result: serenity::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(serenity::Error::Gateway(
+            serenity::gateway::GatewayError::DisallowedGatewayIntents,
+        )) => {
+            anyhow::bail!(
+                "Discord refused the privileged MESSAGE_CONTENT intent: enable it for the bot in the developer portal, or set {MESSAGE_CONTENT_VAR}=0 (mentions and DMs are still answered)"
+            )
+        }
+        Err(e) => anyhow::bail!(
+            "the Discord connection ended: {}",
+            crate::secret::redact(&e.to_string())
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_include_message_content_unless_switched_off() {
+        let mut c = DiscordConfig::new("token-1234567");
+        assert!(intents(&c).contains(GatewayIntents::MESSAGE_CONTENT));
+        assert!(
+            intents(&c).contains(GatewayIntents::DIRECT_MESSAGES | GatewayIntents::GUILD_MESSAGES)
+        );
+        c.message_content_intent = false;
+        assert!(!intents(&c).contains(GatewayIntents::MESSAGE_CONTENT));
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_key_exists_in_the_built_in_knowledge() {
+        let engine = Engine::builtin().expect("built-in knowledge");
+        let missing = engine.knowledge().messages.missing("discord", MESSAGE_KEYS);
+        assert!(missing.is_empty(), "missing messages: {missing:?}");
+    }
+}
