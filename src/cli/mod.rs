@@ -9,6 +9,7 @@ mod discord;
 pub mod eval;
 pub mod kb;
 mod repl;
+mod serve;
 mod telegram;
 
 use crate::core::Engine;
@@ -48,6 +49,8 @@ pub enum Command {
     Discord(discord::DiscordArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Telegram(telegram::TelegramArgs),
+    /// Run every adapter whose token is set (Telegram, Discord or both) in one process.
+    Serve(serve::ServeArgs),
 }
 
 /// The recorder for declined questions and feedback. Until the curator store is wired in,
@@ -70,7 +73,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The Telegram bot's start-up facts (getMe flags, mode) are worth seeing by default.
     let default_filter = match cli.command {
-        Command::Telegram(_) => "warn,netral=info",
+        Command::Telegram(_) | Command::Serve(_) => "warn,netral=info",
         _ => "warn",
     };
     init_logging(default_filter);
@@ -102,5 +105,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cmd) => kb::run(dir, cmd),
         Command::Discord(args) => discord::run(dir, args),
         Command::Telegram(args) => telegram::run(dir, args),
+        Command::Serve(args) => serve::run(dir, args),
     }
 }

@@ -4,8 +4,13 @@
 //! against Telegram's HTML rules. No test touches the internet.
 
 mod binary;
+// Shared with tests/discord.rs; this crate uses only part of it.
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
 mod fake;
 mod html;
+mod serve;
 mod spec;
 
 use fake::{BOT_USERNAME, Failure, Fake, TOKEN, group_chat, private_chat, text, user};
