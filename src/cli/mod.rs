@@ -10,6 +10,8 @@ mod discord;
 pub mod eval;
 pub mod kb;
 mod repl;
+mod serve;
+mod telegram;
 
 use crate::core::Engine;
 use anyhow::Context;
@@ -61,6 +63,10 @@ pub enum Command {
     Stats(curator::StatsArgs),
     /// Run the Discord bot (token in DISCORD_TOKEN).
     Discord(discord::DiscordArgs),
+    /// Run the Telegram bot (token in TELOXIDE_TOKEN).
+    Telegram(telegram::TelegramArgs),
+    /// Run every adapter whose token is set (Telegram, Discord or both) in one process.
+    Serve(serve::ServeArgs),
 }
 
 /// The recorder for declined questions, answers and feedback: the SQLite store at `NETRAL_DB`
@@ -100,7 +106,12 @@ pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // The Telegram bot's start-up facts (getMe flags, mode) are worth seeing by default.
+    let default_filter = match cli.command {
+        Command::Telegram(_) | Command::Serve(_) => "warn,netral=info",
+        _ => "warn",
+    };
+    init_logging(default_filter);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -110,9 +121,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
+fn init_logging(default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(crate::secret::RedactingStderr)
@@ -130,5 +141,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(args) => curator::review(dir, args),
         Command::Stats(args) => curator::stats(args),
         Command::Discord(args) => discord::run(dir, args),
+        Command::Telegram(args) => telegram::run(dir, args),
+        Command::Serve(args) => serve::run(dir, args),
     }
 }

@@ -175,10 +175,19 @@ impl Index {
                 postings[t as usize].push(d as u32);
             }
         }
+        // The mean of two IDFs: over phrasings (how common a word is in questions) and over
+        // entries (a word all phrasings of one topic use is distinctive, not common).
         let n = docs.len().max(1) as f32;
+        let e = entries.len().max(1) as f32;
         let idf: Vec<f32> = postings
             .iter()
-            .map(|p| (1.0 + n / p.len().max(1) as f32).ln())
+            .map(|p| {
+                let mut owners: Vec<u32> = p.iter().map(|&d| docs[d as usize].entry).collect();
+                owners.dedup();
+                let by_phrasing = (1.0 + n / p.len().max(1) as f32).ln();
+                let by_entry = (1.0 + e / owners.len().max(1) as f32).ln();
+                0.5 * (by_phrasing + by_entry)
+            })
             .collect();
         let mut term_weight = vec![1.0f32; terms.len()];
         for (term, &id) in &terms {
@@ -196,7 +205,7 @@ impl Index {
         }
         let common_df = ((docs.len() as f32 * COMMON_SHARE) as usize).max(COMMON_MIN_DF);
         let common = postings.iter().map(|p| p.len() > common_df).collect();
-        let max_idf = (1.0 + n).ln();
+        let max_idf = 0.5 * ((1.0 + n).ln() + (1.0 + e).ln());
         let mut words: Vec<String> = surface_freq.keys().cloned().collect();
         words.sort();
         Index {

@@ -1,0 +1,239 @@
+//! Inline keyboards under answers and for browsing, and the callback data behind their buttons.
+//!
+//! Callback data is at most 64 bytes (Telegram's limit) and comes back from clients we do not
+//! control, so [`Action::decode`] accepts only the shapes [`Action::encode`] writes and the
+//! handlers check that an id still exists before using it. A button whose data would not fit is
+//! left out rather than sent broken.
+
+use crate::core::{EntryKind, Link, Reply};
+use crate::knowledge::{KnowledgeBase, Messages};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+/// Telegram's limit for callback data, in bytes.
+pub const MAX_CALLBACK_DATA: usize = 64;
+/// Button labels longer than this many characters are shortened with an ellipsis.
+const MAX_LABEL: usize = 60;
+
+/// What a callback button asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show the answer with this id (related question, "did you mean", topic from `/topik`).
+    Answer(String),
+    /// 👍 (`helpful`) or 👎 on the answer with this id.
+    Feedback { id: String, helpful: bool },
+    /// The list of categories (`/topik`).
+    Categories,
+    /// The topics of one category.
+    Category(String),
+}
+
+impl Action {
+    /// The callback data, or `None` when it would exceed 64 bytes.
+    pub fn encode(&self) -> Option<String> {
+        let data = match self {
+            Action::Answer(id) => format!("a:{id}"),
+            Action::Feedback { id, helpful: true } => format!("y:{id}"),
+            Action::Feedback { id, helpful: false } => format!("n:{id}"),
+            Action::Categories => "k".to_string(),
+            Action::Category(id) => format!("c:{id}"),
+        };
+        (data.len() <= MAX_CALLBACK_DATA).then_some(data)
+    }
+
+    /// Parses callback data written by [`Action::encode`]; anything else is `None`.
+    pub fn decode(data: &str) -> Option<Action> {
+        if data == "k" {
+            return Some(Action::Categories);
+        }
+        let (tag, id) = data.split_once(':')?;
+        let valid = !id.is_empty()
+            && id.len() <= MAX_CALLBACK_DATA
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return None;
+        }
+        let id = id.to_string();
+        match tag {
+            "a" => Some(Action::Answer(id)),
+            "y" => Some(Action::Feedback { id, helpful: true }),
+            "n" => Some(Action::Feedback { id, helpful: false }),
+            "c" => Some(Action::Category(id)),
+            _ => None,
+        }
+    }
+}
+
+/// A label that fits on a button.
+pub fn label(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= MAX_LABEL {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(MAX_LABEL - 1).collect();
+    out.push('…');
+    out
+}
+
+fn callback(text: &str, action: &Action) -> Option<InlineKeyboardButton> {
+    action
+        .encode()
+        .map(|data| InlineKeyboardButton::callback(label(text), data))
+}
+
+fn url_button(text: &str, url: &str) -> Option<InlineKeyboardButton> {
+    url::Url::parse(url)
+        .ok()
+        .map(|u| InlineKeyboardButton::url(label(text), u))
+}
+
+fn link_rows(links: &[Link]) -> Vec<Vec<InlineKeyboardButton>> {
+    links
+        .iter()
+        .filter_map(|l| callback(&l.title, &Action::Answer(l.id.clone())))
+        .map(|b| vec![b])
+        .collect()
+}
+
+fn feedback_row(id: &str, m: &Messages) -> Vec<InlineKeyboardButton> {
+    [true, false]
+        .into_iter()
+        .filter_map(|helpful| {
+            let key = if helpful {
+                "feedback-yes-button"
+            } else {
+                "feedback-no-button"
+            };
+            callback(
+                &m.get("telegram", key),
+                &Action::Feedback {
+                    id: id.to_string(),
+                    helpful,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Whether 👍/👎 makes sense: a substantive answer (topic or article), not small talk.
+fn wants_feedback(reply: &Reply) -> bool {
+    reply.answered && matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article))
+}
+
+fn markup(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> {
+    let rows: Vec<_> = rows.into_iter().filter(|r| !r.is_empty()).collect();
+    (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
+}
+
+/// Under a full answer in a private chat: related questions (or "did you mean" choices when
+/// the bot declined), then 👍/👎.
+pub fn private_answer(reply: &Reply, m: &Messages) -> Option<InlineKeyboardMarkup> {
+    if !reply.answered {
+        return markup(link_rows(&reply.suggestions));
+    }
+    let mut rows = link_rows(&reply.related);
+    if let Some(id) = reply.id.as_deref().filter(|_| wants_feedback(reply)) {
+        rows.push(feedback_row(id, m));
+    }
+    markup(rows)
+}
+
+/// Under a short answer in a group or an inline result: the full answer in a private chat (a
+/// deep link), related questions as deep links, and 👍/👎; "did you mean" choices when the bot
+/// declined (answered in the group).
+pub fn short_answer(
+    reply: &Reply,
+    m: &Messages,
+    deep_link: impl Fn(&str) -> Option<String>,
+    with_related: bool,
+) -> Option<InlineKeyboardMarkup> {
+    if !reply.answered {
+        return markup(link_rows(&reply.suggestions));
+    }
+    let mut rows = Vec::new();
+    if let Some(id) = reply.id.as_deref().filter(|_| wants_feedback(reply)) {
+        if let Some(url) = deep_link(id) {
+            rows.extend(
+                url_button(&m.get("telegram", "full-answer-button"), &url).map(|b| vec![b]),
+            );
+        }
+        if with_related {
+            for r in &reply.related {
+                if let Some(url) = deep_link(&r.id) {
+                    rows.extend(url_button(&r.title, &url).map(|b| vec![b]));
+                }
+            }
+        }
+        rows.push(feedback_row(id, m));
+    }
+    markup(rows)
+}
+
+/// `/topik`: one button per category that has topics.
+pub fn categories(kb: &KnowledgeBase) -> Option<InlineKeyboardMarkup> {
+    let rows = kb
+        .categories
+        .iter()
+        .filter(|c| kb.topics.iter().any(|t| t.category == c.id))
+        .filter_map(|c| callback(&c.title, &Action::Category(c.id.clone())))
+        .map(|b| vec![b])
+        .collect();
+    markup(rows)
+}
+
+/// The topics of one category, and a button back to the categories.
+pub fn category(kb: &KnowledgeBase, category: &str, m: &Messages) -> Option<InlineKeyboardMarkup> {
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = kb
+        .topics
+        .iter()
+        .filter(|t| t.category == category)
+        .filter_map(|t| callback(&t.title, &Action::Answer(t.id.clone())))
+        .map(|b| vec![b])
+        .collect();
+    rows.extend(callback(&m.get("telegram", "back-button"), &Action::Categories).map(|b| vec![b]));
+    markup(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip() {
+        for a in [
+            Action::Answer("medsos-interaksi".into()),
+            Action::Feedback {
+                id: "x".into(),
+                helpful: true,
+            },
+            Action::Feedback {
+                id: "x".into(),
+                helpful: false,
+            },
+            Action::Categories,
+            Action::Category("medsos".into()),
+        ] {
+            let data = a.encode().unwrap();
+            assert!(data.len() <= MAX_CALLBACK_DATA);
+            assert_eq!(Action::decode(&data), Some(a));
+        }
+    }
+
+    #[test]
+    fn forged_or_oversized_data_is_rejected() {
+        assert_eq!(Action::decode(""), None);
+        assert_eq!(Action::decode("a:"), None);
+        assert_eq!(Action::decode("z:medsos"), None);
+        assert_eq!(Action::decode("a:<script>"), None);
+        assert_eq!(Action::decode(&format!("a:{}", "x".repeat(100))), None);
+        assert_eq!(Action::Answer("x".repeat(63)).encode(), None);
+    }
+
+    #[test]
+    fn long_labels_are_shortened() {
+        let l = label(&"panjang ".repeat(20));
+        assert_eq!(l.chars().count(), MAX_LABEL);
+        assert!(l.ends_with('…'));
+    }
+}
