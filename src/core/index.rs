@@ -9,9 +9,10 @@
 //! in 0..=1, so it doubles as the answer's confidence: words the knowledge never uses count
 //! against it, which is what makes off-topic questions fall below the threshold.
 //!
-//! Very common terms (in more than [`COMMON_SHARE`] of the documents) do not bring in new
-//! candidates; they only add to documents that a rarer term already found. That keeps the
-//! cost per question nearly flat as the knowledge grows.
+//! Common terms (in more than [`COMMON_SHARE`] of the documents, and more than
+//! [`COMMON_MIN_DF`]) do not bring in new candidates; they only add to documents that a rarer
+//! term already found (unless the question has nothing rarer). That keeps the cost per
+//! question growing far slower than the knowledge (figures in BENCHMARKS.md).
 
 use super::normalise::Normaliser;
 use super::typo::TypoIndex;
@@ -20,7 +21,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// A term is "common" when more than this share of the documents contain it.
-pub const COMMON_SHARE: f32 = 0.05;
+pub const COMMON_SHARE: f32 = 0.01;
 /// ... but never when fewer than this many documents contain it.
 pub const COMMON_MIN_DF: usize = 64;
 
