@@ -170,3 +170,17 @@ fn shipped_slang_covers_the_chat_forms_users_write() {
         n.surface("timses").join(" ")
     );
 }
+
+#[test]
+fn pasted_markup_tags_are_not_words() {
+    assert_eq!(
+        surface("<script>alert</script> asn <b>like</b>"),
+        ["alert", "asn", "like"]
+    );
+    assert_eq!(
+        surface("1 < 2 dan 3 > 2"),
+        ["1", "2", "dan", "3", "2"],
+        "a lone < is not a tag"
+    );
+    assert_eq!(surface("<a href=\"https://x.id\">link</a>"), ["link"]);
+}

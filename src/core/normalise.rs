@@ -1,6 +1,7 @@
 //! Turns what users type into the tokens the matcher compares.
 //!
-//! Order of the rules (each tested on its own in `tests/normalise.rs`): Unicode NFKC and
+//! Order of the rules (each tested on its own in `tests/normalise.rs`): markup tags pasted with
+//! the question are removed; Unicode NFKC and
 //! lowercase; letters with diacritics to their base letter; everything that is not a letter
 //! or digit (emoji, punctuation) becomes a space; runs of three or more equal letters collapse
 //! ("bolehhh"); reduplication is reduced ("kata2", "kata-kata"); a hyphen after a chat prefix
@@ -125,9 +126,39 @@ impl Normaliser {
     }
 }
 
+/// Removes markup tags ("<b>", "</script>", "<a href=…>") pasted with a question: they are
+/// not words the user asked.
+fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('<') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let opens_tag = after
+            .trim_start_matches('/')
+            .starts_with(|c: char| c.is_ascii_alphabetic());
+        match after.find('>') {
+            Some(end) if opens_tag && end <= 200 => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces.
 fn clean(text: &str) -> String {
-    text.nfkc()
+    strip_tags(text)
+        .nfkc()
         .flat_map(char::to_lowercase)
         .map(|c| {
             let c = if c.is_ascii() || !c.is_alphabetic() {
