@@ -187,3 +187,21 @@ fn related_links_point_to_existing_entries() {
         assert_eq!(r.related.len(), t.related.len(), "{}", t.id);
     }
 }
+
+#[test]
+fn leaving_a_phrasing_out_never_makes_it_reach_its_own_entry_through_itself() {
+    let e = engine();
+    let t = e.knowledge().topic("medsos-interaksi").unwrap();
+    let q = &t.questions[0];
+    let with = e.ask(q);
+    assert_eq!(with.confidence, 1.0, "a phrasing matches itself fully");
+    let without = e.ask_left_out("medsos-interaksi", q).expect("own phrasing");
+    assert!(
+        without.confidence < 1.0,
+        "the left-out phrasing itself no longer counts"
+    );
+    assert!(
+        e.ask_left_out("medsos-interaksi", "not one of its phrasings")
+            .is_none()
+    );
+}

@@ -101,6 +101,46 @@ pub fn self_check(engine: &Engine) -> Vec<Collision> {
     out
 }
 
+/// How well each entry's phrasings cover one another: each phrasing asked as if it were not
+/// in the knowledge. A low share means users who word the question differently may miss it.
+#[derive(Debug, Clone, Default)]
+pub struct LeaveOneOut {
+    /// (entry id, phrasings that still reach the entry, phrasings), topics and articles.
+    pub entries: Vec<(String, usize, usize)>,
+}
+
+impl LeaveOneOut {
+    /// Phrasings that still reach their entry, and all phrasings.
+    pub fn totals(&self) -> (usize, usize) {
+        self.entries
+            .iter()
+            .fold((0, 0), |(r, t), (_, er, et)| (r + er, t + et))
+    }
+}
+
+/// Runs the leave-one-out check over every topic and article phrasing.
+pub fn leave_one_out(engine: &Engine) -> LeaveOneOut {
+    let kb = engine.knowledge();
+    let entries = kb
+        .topics
+        .iter()
+        .map(|t| (&t.id, &t.questions))
+        .chain(kb.articles.iter().map(|a| (&a.id, &a.questions)))
+        .map(|(id, questions)| {
+            let reached = questions
+                .iter()
+                .filter(|q| {
+                    engine
+                        .ask_left_out(id, q)
+                        .is_some_and(|r| r.id.as_deref() == Some(id.as_str()))
+                })
+                .count();
+            (id.clone(), reached, questions.len())
+        })
+        .collect();
+    LeaveOneOut { entries }
+}
+
 /// Advice that does not block loading: thin entries.
 pub fn warnings(kb: &KnowledgeBase) -> Vec<String> {
     let mut out = Vec::new();
@@ -145,6 +185,23 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             for w in warnings(kb) {
                 println!("warning: {w}");
             }
+            let loo = leave_one_out(&engine);
+            let (reached, total) = loo.totals();
+            println!(
+                "leave-one-out: {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings",
+                100.0 * reached as f64 / total.max(1) as f64
+            );
+            let mut thin = loo.entries.clone();
+            thin.sort_by(|a, b| (a.1 * b.2).cmp(&(b.1 * a.2)));
+            let thin: Vec<String> = thin
+                .iter()
+                .take(5)
+                .map(|(id, r, t)| format!("{id} {r}/{t}"))
+                .collect();
+            println!(
+                "  least covered (add phrasings worded differently): {}",
+                thin.join(", ")
+            );
             let collisions = self_check(&engine);
             for c in &collisions {
                 println!(

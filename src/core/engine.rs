@@ -93,15 +93,41 @@ impl Engine {
     }
 
     fn hits(&self, question: &str, complete_last: bool) -> (Vec<QueryTerm>, Vec<Hit>) {
+        self.hits_excluding(question, complete_last, None)
+    }
+
+    fn hits_excluding(
+        &self,
+        question: &str,
+        complete_last: bool,
+        exclude: Option<usize>,
+    ) -> (Vec<QueryTerm>, Vec<Hit>) {
         let words = self.norm.surface(self.cut(question));
         let terms = self.index.understand(&self.norm, &words, complete_last);
-        let hits = self.index.rank(&terms);
+        let hits = self.index.rank(&terms, exclude);
         (terms, hits)
     }
 
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
-        let (terms, hits) = self.hits(question, false);
+        self.answer(question, None)
+    }
+
+    /// Asks one of entry `id`'s own phrasings as if it were not in the knowledge: would the
+    /// other phrasings still bring a user who words it this way to the entry? (`kb check`.)
+    /// `None` when `id` has no such phrasing.
+    pub fn ask_left_out(&self, id: &str, phrasing: &str) -> Option<Reply> {
+        let entry = self
+            .index
+            .entries()
+            .iter()
+            .position(|e| self.entry_id(*e) == id)?;
+        let doc = self.index.doc_of(entry, phrasing)?;
+        Some(self.answer(phrasing, Some(doc)))
+    }
+
+    fn answer(&self, question: &str, exclude: Option<usize>) -> Reply {
+        let (terms, hits) = self.hits_excluding(question, false, exclude);
         let s = &self.kb.settings;
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());

@@ -304,8 +304,16 @@ impl Index {
             .map(String::as_str)
     }
 
+    /// The phrasing (document) of entry number `entry` whose text is `text`.
+    pub fn doc_of(&self, entry: usize, text: &str) -> Option<usize> {
+        (0..self.docs.len())
+            .find(|&d| self.docs[d].entry as usize == entry && self.texts[d] == text)
+    }
+
     /// Scores every entry that shares a term with the query; best first, one hit per entry.
-    pub fn rank(&self, query: &[QueryTerm]) -> Vec<Hit> {
+    /// With `exclude`, as if that phrasing were not in the knowledge (a leave-one-out check of
+    /// how well the other phrasings cover it).
+    pub fn rank(&self, query: &[QueryTerm], exclude: Option<usize>) -> Vec<Hit> {
         // (term id or None for unknown, query weight)
         let mut q: Vec<(Option<u32>, f32)> = Vec::new();
         for qt in query {
@@ -378,6 +386,10 @@ impl Index {
             }
             let mut best: HashMap<u32, Hit> = HashMap::new();
             for &d in touched.iter() {
+                if exclude == Some(d as usize) {
+                    acc[d as usize] = 0.0;
+                    continue;
+                }
                 let doc = &self.docs[d as usize];
                 let dot = acc[d as usize];
                 let score = (dot / qmass).min(1.0).powf(self.query_share)
