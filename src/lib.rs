@@ -5,7 +5,7 @@
 //! - [`core`] matches a question and builds a platform-neutral [`core::Reply`].
 //! - [`cli`] is the command line and REPL; `telegram` and `discord` are the chat adapters;
 //!   `store` records declined questions and feedback for curators; [`secret`] keeps tokens
-//!   out of logs and errors.
+//!   out of logs and errors; [`shutdown`] is the stop signal the long-running front ends share.
 //!
 //! The core never does I/O beyond loading knowledge; adapters only parse events, call the
 //! core and render its reply.
@@ -15,5 +15,6 @@ pub mod core;
 pub mod discord;
 pub mod knowledge;
 pub mod secret;
+pub mod shutdown;
 pub mod store;
 pub mod telegram;

@@ -62,7 +62,7 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
         // One signal stops every adapter.
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(async move {
-            crate::telegram::shutdown_signal().await;
+            crate::shutdown::signal().await;
             let _ = stop_tx.send(true);
         });
         let stopped = |mut rx: watch::Receiver<bool>| async move {

@@ -61,6 +61,19 @@ pub fn quote_line(q: &super::reply::Quote) -> String {
     line
 }
 
+/// The closing line of a substantive answer: "Diperiksa per <date>. <disclaimer>", if any.
+/// Every front end shows the same words.
+pub fn footer_line(reply: &Reply, m: &Messages) -> Option<String> {
+    let mut footer = Vec::new();
+    if let Some(d) = &reply.as_of {
+        footer.push(format!("{} {}.", m.get("core", "as-of"), d));
+    }
+    if let Some(d) = &reply.disclaimer {
+        footer.push(d.clone());
+    }
+    (!footer.is_empty()).then(|| footer.join(" "))
+}
+
 /// Renders the whole reply as plain text.
 pub fn plain(reply: &Reply, m: &Messages, style: Style) -> String {
     let mut out = String::new();
@@ -140,16 +153,9 @@ pub fn plain(reply: &Reply, m: &Messages, style: Style) -> String {
             ));
         }
     }
-    let mut footer = Vec::new();
-    if let Some(d) = &reply.as_of {
-        footer.push(format!("{} {}.", m.get("core", "as-of"), d));
-    }
-    if let Some(d) = &reply.disclaimer {
-        footer.push(d.clone());
-    }
-    if !footer.is_empty() {
+    if let Some(footer) = footer_line(reply, m) {
         out.push('\n');
-        out.push_str(&style.dim(&footer.join(" ")));
+        out.push_str(&style.dim(&footer));
         out.push('\n');
     }
     out

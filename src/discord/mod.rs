@@ -69,30 +69,7 @@ pub async fn run(
     engine: Arc<Engine>,
     recorder: Arc<dyn Recorder>,
 ) -> anyhow::Result<()> {
-    run_until(config, engine, recorder, shutdown_signal()).await
-}
-
-/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    run_until(config, engine, recorder, crate::shutdown::signal()).await
 }
 
 /// Runs the bot until `shutdown` resolves (or the gateway gives up), then closes the shards.

@@ -127,14 +127,7 @@ pub fn reply_embeds(reply: &Reply, m: &Messages) -> Vec<Embed> {
             text: bullets(reply.suggestions.iter().map(|s| esc(&s.title))),
         });
     }
-    let mut footer = Vec::new();
-    if let Some(d) = &reply.as_of {
-        footer.push(format!("{} {}.", m.get("core", "as-of"), d));
-    }
-    if let Some(d) = &reply.disclaimer {
-        footer.push(d.clone());
-    }
-    let footer = (!footer.is_empty()).then(|| footer.join(" "));
+    let footer = crate::core::render::footer_line(reply, m);
     layout(
         Parts {
             title,

@@ -92,30 +92,7 @@ pub async fn run(
     engine: Arc<Engine>,
     recorder: Arc<dyn Recorder>,
 ) -> anyhow::Result<()> {
-    run_until(config, engine, recorder, shutdown_signal()).await
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    run_until(config, engine, recorder, crate::shutdown::signal()).await
 }
 
 /// Like [`run`], stopping when `shutdown` resolves (tests, or a process running several

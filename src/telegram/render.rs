@@ -121,15 +121,8 @@ pub fn full_html(reply: &Reply, m: &Messages) -> String {
         }
         blocks.push(b);
     }
-    let mut footer = Vec::new();
-    if let Some(d) = &reply.as_of {
-        footer.push(format!("{} {}.", m.get("core", "as-of"), d));
-    }
-    if let Some(d) = &reply.disclaimer {
-        footer.push(d.clone());
-    }
-    if !footer.is_empty() {
-        blocks.push(italic(&footer.join(" ")));
+    if let Some(footer) = crate::core::render::footer_line(reply, m) {
+        blocks.push(italic(&footer));
     }
     blocks.join("\n\n")
 }
