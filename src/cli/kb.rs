@@ -107,6 +107,9 @@ pub fn self_check(engine: &Engine) -> Vec<Collision> {
 pub struct LeaveOneOut {
     /// (entry id, phrasings that still reach the entry, phrasings), topics and articles.
     pub entries: Vec<(String, usize, usize)>,
+    /// Of the phrasings that do not reach their entry, how many are declined (the rest land
+    /// on another entry).
+    pub declined: usize,
 }
 
 impl LeaveOneOut {
@@ -121,24 +124,25 @@ impl LeaveOneOut {
 /// Runs the leave-one-out check over every topic and article phrasing.
 pub fn leave_one_out(engine: &Engine) -> LeaveOneOut {
     let kb = engine.knowledge();
+    let mut declined = 0;
     let entries = kb
         .topics
         .iter()
         .map(|t| (&t.id, &t.questions))
         .chain(kb.articles.iter().map(|a| (&a.id, &a.questions)))
         .map(|(id, questions)| {
-            let reached = questions
-                .iter()
-                .filter(|q| {
-                    engine
-                        .ask_left_out(id, q)
-                        .is_some_and(|r| r.id.as_deref() == Some(id.as_str()))
-                })
-                .count();
+            let mut reached = 0;
+            for q in questions.iter() {
+                match engine.ask_left_out(id, q) {
+                    Some(r) if r.id.as_deref() == Some(id.as_str()) => reached += 1,
+                    Some(r) if !r.answered => declined += 1,
+                    _ => {}
+                }
+            }
             (id.clone(), reached, questions.len())
         })
         .collect();
-    LeaveOneOut { entries }
+    LeaveOneOut { entries, declined }
 }
 
 /// Advice that does not block loading: thin entries.
@@ -188,8 +192,10 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             let loo = leave_one_out(&engine);
             let (reached, total) = loo.totals();
             println!(
-                "leave-one-out: {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings",
-                100.0 * reached as f64 / total.max(1) as f64
+                "leave-one-out: {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings; of the rest {} are declined, {} land elsewhere",
+                100.0 * reached as f64 / total.max(1) as f64,
+                loo.declined,
+                total - reached - loo.declined
             );
             let mut thin = loo.entries.clone();
             thin.sort_by(|a, b| (a.1 * b.2).cmp(&(b.1 * a.2)));
