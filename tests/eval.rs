@@ -1,11 +1,61 @@
-//! The labelled development set, through the same code as `netral eval`: the bar the issue
-//! sets for the shipped knowledge.
+//! The labelled question sets, through the same code as `netral eval`: the bars the issues set
+//! for the shipped knowledge.
 
 use netral::cli::eval::{evaluate, parse, render};
 use netral::core::Engine;
 use std::path::Path;
+use std::sync::OnceLock;
 
-fn dev_set() -> String {
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::builtin().expect("built-in knowledge loads"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The minimum a set must reach.
+struct Bar {
+    questions: usize,
+    top1: f64,
+    declined: f64,
+    wrong: f64,
+}
+
+/// Runs a labelled set and checks it against its bar, showing the misses when it falls short.
+fn meets(text: &str, bar: Bar) {
+    let cases = parse(text).expect("the set parses");
+    assert!(
+        cases.len() >= bar.questions,
+        "only {} questions",
+        cases.len()
+    );
+    let report = evaluate(engine(), &cases);
+    let shown = render(&report);
+    assert!(
+        report.top1 >= bar.top1,
+        "in-scope top-1 below {}\n{shown}",
+        bar.top1
+    );
+    assert!(
+        report.declined >= bar.declined,
+        "out-of-scope declined below {}\n{shown}",
+        bar.declined
+    );
+    assert!(
+        report.confidently_wrong <= bar.wrong,
+        "confidently wrong above {}\n{shown}",
+        bar.wrong
+    );
+    assert!(
+        report.mrr5 >= report.top1,
+        "MRR@5 cannot be below top-1\n{shown}"
+    );
+}
+
+#[test]
+fn dev_set_meets_the_bar() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/eval/dev.tsv");
     let path = if shared.exists() {
@@ -13,28 +63,48 @@ fn dev_set() -> String {
     } else {
         root.join("tests/data/dev.tsv")
     };
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    meets(
+        &read(&path),
+        Bar {
+            questions: 80,
+            top1: 0.95,
+            declined: 0.90,
+            wrong: 0.03,
+        },
+    );
 }
 
 #[test]
-fn dev_set_meets_the_bar() {
-    let engine = Engine::builtin().expect("built-in knowledge loads");
-    let cases = parse(&dev_set()).expect("dev set parses");
-    assert!(cases.len() >= 80, "dev set has {} questions", cases.len());
-    let report = evaluate(&engine, &cases);
-    let shown = render(&report);
-    assert!(report.top1 >= 0.95, "in-scope top-1 below 0.95\n{shown}");
-    assert!(
-        report.declined >= 0.90,
-        "out-of-scope declined below 0.90\n{shown}"
+fn independent_validation_set_meets_the_held_out_bar() {
+    // tests/data/validation.tsv was written from TOPICS.md alone, without seeing the knowledge
+    // or the dev set; it is held to the bar of the project's unseen held-out set.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/validation.tsv");
+    meets(
+        &read(&path),
+        Bar {
+            questions: 200,
+            top1: 0.90,
+            declined: 0.85,
+            wrong: 0.05,
+        },
     );
-    assert!(
-        report.confidently_wrong <= 0.03,
-        "confidently wrong above 0.03\n{shown}"
-    );
-    assert!(
-        report.mrr5 >= report.top1,
-        "MRR@5 cannot be below top-1\n{shown}"
+}
+
+#[test]
+fn harder_blind_set_stays_above_its_floor() {
+    // tests/data/blind2.tsv was written blind (TOPICS.md and the seeds only) by another hand,
+    // on purpose harder: long rambling scenarios, formal letters, regional languages, tricky
+    // out-of-scope questions. Its figures are in BENCHMARKS.md; this guards against
+    // regressions with some room.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/blind2.tsv");
+    meets(
+        &read(&path),
+        Bar {
+            questions: 200,
+            top1: 0.80,
+            declined: 0.90,
+            wrong: 0.05,
+        },
     );
 }
 
@@ -54,13 +124,12 @@ fn the_tsv_parser_reads_labels_and_rejects_malformed_lines() {
 
 #[test]
 fn a_wrong_answer_counts_as_confidently_wrong_and_a_decline_does_not() {
-    let engine = Engine::builtin().expect("built-in knowledge loads");
     // Deliberately mislabelled: the engine answers medsos-interaksi, the label says otherwise.
     let cases = parse(
         "bolehkah pns like postingan capres\tsanksi-moral\nresep rendang padang\tsanksi-moral\n",
     )
     .unwrap();
-    let report = evaluate(&engine, &cases);
+    let report = evaluate(engine(), &cases);
     assert_eq!(report.top1, 0.0);
     assert_eq!(
         report.confidently_wrong, 0.5,
@@ -69,54 +138,4 @@ fn a_wrong_answer_counts_as_confidently_wrong_and_a_decline_does_not() {
     assert_eq!(report.misses.len(), 2);
     assert_eq!(report.misses[0].got.as_deref(), Some("medsos-interaksi"));
     assert_eq!(report.misses[1].got, None);
-}
-
-#[test]
-fn independent_validation_set_meets_the_held_out_bar() {
-    // tests/data/validation.tsv was written from TOPICS.md alone, without seeing the knowledge
-    // or the dev set; it is held to the bar of the project's unseen held-out set.
-    let engine = Engine::builtin().expect("built-in knowledge loads");
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/validation.tsv"),
-    )
-    .unwrap();
-    let cases = parse(&text).expect("validation set parses");
-    assert!(cases.len() >= 200);
-    let report = evaluate(&engine, &cases);
-    let shown = render(&report);
-    assert!(report.top1 >= 0.90, "in-scope top-1 below 0.90\n{shown}");
-    assert!(
-        report.declined >= 0.85,
-        "out-of-scope declined below 0.85\n{shown}"
-    );
-    assert!(
-        report.confidently_wrong <= 0.05,
-        "confidently wrong above 0.05\n{shown}"
-    );
-}
-
-#[test]
-fn harder_blind_set_stays_above_its_floor() {
-    // tests/data/blind2.tsv was written blind (TOPICS.md and the seeds only) by another hand,
-    // on purpose harder: long rambling scenarios, formal letters, regional languages, tricky
-    // out-of-scope questions. Its figures are reported in BENCHMARKS.md; this guards against
-    // regressions with some room.
-    let engine = Engine::builtin().expect("built-in knowledge loads");
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/blind2.tsv"),
-    )
-    .unwrap();
-    let cases = parse(&text).expect("blind set parses");
-    assert!(cases.len() >= 200);
-    let report = evaluate(&engine, &cases);
-    let shown = render(&report);
-    assert!(report.top1 >= 0.80, "in-scope top-1 below 0.80\n{shown}");
-    assert!(
-        report.declined >= 0.90,
-        "out-of-scope declined below 0.90\n{shown}"
-    );
-    assert!(
-        report.confidently_wrong <= 0.05,
-        "confidently wrong above 0.05\n{shown}"
-    );
 }
