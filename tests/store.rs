@@ -1,6 +1,10 @@
 //! The curator store: concurrent writers, a locked or broken database while answering, a kill
 //! during writes, purge, the privacy rule, and what `netral review` / `netral stats` show.
 
+// Shared with the adapter tests; this file uses only the store helpers.
+#[allow(dead_code)]
+mod common;
+
 use netral::core::Engine;
 use netral::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
 use netral::store::{
@@ -597,20 +601,13 @@ fn no_user_identifiers_in_any_table() {
     }
 
     let conn = Connection::open(&db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tables = common::store_cells::tables(&conn);
     // A new table must be looked at here before it is added.
     assert_eq!(
         tables,
         ["meta", "declined", "feedback", "answer_count", "asker_day"],
         "the privacy rule covers these tables"
     );
-    let mut cells = 0;
     for table in &tables {
         let columns: Vec<String> = conn
             .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
@@ -631,30 +628,18 @@ fn no_user_identifiers_in_any_table() {
                 "{table}: {columns:?}"
             );
         }
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = columns.len();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..n {
-                let v: rusqlite::types::Value = row.get(i).unwrap();
-                let text = match v {
-                    rusqlite::types::Value::Text(s) => s,
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Real(f) => f.to_string(),
-                    rusqlite::types::Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
-                    rusqlite::types::Value::Null => continue,
-                };
-                cells += 1;
-                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-                for s in secrets {
-                    assert!(!text.contains(s) && !digits.contains(s), "{table}: {text}");
-                }
-                assert!(
-                    !text.contains("telegram:") && !text.contains("discord:"),
-                    "{table}: {text}"
-                );
-            }
+    }
+    let all = common::store_cells::all_cells(&db);
+    let cells = all.len();
+    for (table, text) in &all {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        for s in secrets {
+            assert!(!text.contains(s) && !digits.contains(s), "{table}: {text}");
         }
+        assert!(
+            !text.contains("telegram:") && !text.contains("discord:"),
+            "{table}: {text}"
+        );
     }
     assert!(cells > 30);
     // The questions were kept, with the numbers masked.

@@ -12,7 +12,6 @@ use netral::core::Engine;
 use netral::core::record::Recorder;
 use netral::discord::DiscordConfig;
 use netral::store::SqliteRecorder;
-use rusqlite::Connection;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -123,36 +122,16 @@ async fn a_discord_session_shows_in_review_and_stats_and_leaves_no_user_ids() {
     );
 
     // No id or name of the user, the guild or the channels in any cell of any table.
-    let conn = Connection::open(&db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..n {
-                let text = match row.get::<_, rusqlite::types::Value>(i).unwrap() {
-                    rusqlite::types::Value::Text(s) => s,
-                    rusqlite::types::Value::Integer(v) => v.to_string(),
-                    _ => continue,
-                };
-                for secret in [
-                    USER_ID,
-                    GUILD_ID,
-                    CHANNEL_ID,
-                    DM_CHANNEL_ID,
-                    "penanya",
-                    "discord:",
-                ] {
-                    assert!(!text.contains(secret), "{table}: {text}");
-                }
-            }
+    for (table, text) in common::store_cells::all_cells(&db) {
+        for secret in [
+            USER_ID,
+            GUILD_ID,
+            CHANNEL_ID,
+            DM_CHANNEL_ID,
+            "penanya",
+            "discord:",
+        ] {
+            assert!(!text.contains(secret), "{table}: {text}");
         }
     }
 }

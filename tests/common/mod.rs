@@ -2,3 +2,4 @@
 
 pub mod fake_discord;
 pub mod openapi;
+pub mod store_cells;
