@@ -2,6 +2,7 @@
 //! a fake Discord (REST and gateway) on 127.0.0.1 that checks every request against Discord's
 //! OpenAPI document and limits. The last tests run the real `netral` binary.
 
+#[allow(dead_code)]
 mod common;
 
 use common::fake_discord::{
