@@ -184,3 +184,16 @@ fn pasted_markup_tags_are_not_words() {
     );
     assert_eq!(surface("<a href=\"https://x.id\">link</a>"), ["link"]);
 }
+
+#[test]
+fn an_affixed_word_meets_the_standard_form_of_its_stem() {
+    let mut lex = Lexicon::default();
+    lex.slang.insert("netralitas".into(), vec!["netral".into()]);
+    let n = Normaliser::new(&lex);
+    assert_eq!(
+        n.tokens("netralitasnya"),
+        n.tokens("netral"),
+        "netralitasnya → netralitas → netral"
+    );
+    assert_eq!(n.tokens("netralitas"), ["netral"]);
+}

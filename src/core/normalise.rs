@@ -79,7 +79,19 @@ impl Normaliser {
     }
 
     /// The stem of one surface word; protected words, numbers and short words stay as they are.
+    /// A stem that is itself a slang key with a one-word standard form takes that form
+    /// ("netralitasnya" → "netralitas" → "netral"), so affixed words meet their plain form.
     pub fn stem(&self, word: &str) -> String {
+        let stem = self.stem_once(word);
+        if stem != word
+            && let Some([standard]) = self.slang.get(&stem).map(Vec::as_slice)
+        {
+            return self.stem_once(standard);
+        }
+        stem
+    }
+
+    fn stem_once(&self, word: &str) -> String {
         if self.protected.contains(word)
             || word.len() <= 3
             || word.bytes().any(|b| b.is_ascii_digit())
