@@ -92,11 +92,8 @@ impl Engine {
         }
     }
 
-    fn hits(&self, question: &str, complete_last: bool) -> (Vec<QueryTerm>, Vec<Hit>) {
-        self.hits_excluding(question, complete_last, None)
-    }
-
-    fn hits_excluding(
+    /// How the question was understood, and the ranked entries (without phrasing `exclude`).
+    fn hits(
         &self,
         question: &str,
         complete_last: bool,
@@ -127,7 +124,7 @@ impl Engine {
     }
 
     fn answer(&self, question: &str, exclude: Option<usize>) -> Reply {
-        let (terms, hits) = self.hits_excluding(question, false, exclude);
+        let (terms, hits) = self.hits(question, false, exclude);
         let s = &self.kb.settings;
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());
@@ -162,7 +159,7 @@ impl Engine {
     /// The best entries for a question, declines left out (inline mode, autocompletion).
     /// With `partial`, the last word may be the beginning of a word still being typed.
     pub fn candidates(&self, question: &str, limit: usize, partial: bool) -> Vec<Candidate> {
-        let (_, hits) = self.hits(question, partial);
+        let (_, hits) = self.hits(question, partial, None);
         let floor = self.kb.settings.suggestion_floor;
         hits.iter()
             .filter(|h| h.entry.kind != EntryKind::Decline && h.score >= floor)
@@ -173,7 +170,7 @@ impl Engine {
 
     /// How the question was understood and the top five candidates (`:explain`).
     pub fn explain(&self, question: &str) -> Explanation {
-        let (terms, hits) = self.hits(question, false);
+        let (terms, hits) = self.hits(question, false, None);
         Explanation {
             terms,
             candidates: hits.iter().take(5).map(|h| self.candidate(h)).collect(),

@@ -316,13 +316,16 @@ impl Index {
     pub fn rank(&self, query: &[QueryTerm], exclude: Option<usize>) -> Vec<Hit> {
         // (term id or None for unknown, query weight)
         let mut q: Vec<(Option<u32>, f32)> = Vec::new();
-        for qt in query {
-            let id = self.terms.get(&qt.term).copied();
-            let w = if qt.corrected.is_some() {
+        let typo = |t: &QueryTerm| {
+            if t.corrected.is_some() {
                 self.typo_weight
             } else {
                 1.0
-            };
+            }
+        };
+        for qt in query {
+            let id = self.terms.get(&qt.term).copied();
+            let w = typo(qt);
             match q.iter_mut().find(|(t, _)| t.is_some() && *t == id) {
                 Some(existing) => existing.1 = existing.1.max(w),
                 None => q.push((id, w)),
@@ -331,12 +334,7 @@ impl Index {
         // Adjacent pairs ("hukuman disiplin") that the knowledge also has count extra.
         for pair in query.windows(2).filter(|p| p[0].term != p[1].term) {
             if let Some(&id) = self.terms.get(&bigram(&pair[0].term, &pair[1].term)) {
-                let w = self.bigram_weight
-                    * if pair.iter().any(|t| t.corrected.is_some()) {
-                        self.typo_weight
-                    } else {
-                        1.0
-                    };
+                let w = self.bigram_weight * typo(&pair[0]).min(typo(&pair[1]));
                 if !q.iter().any(|(t, _)| *t == Some(id)) {
                     q.push((Some(id), w));
                 }
@@ -349,7 +347,11 @@ impl Index {
                 None => self.unknown_idf.powi(2),
             })
             .sum::<f32>();
-        let known: Vec<(u32, f32)> = q.iter().filter_map(|(t, w)| t.map(|t| (t, *w))).collect();
+        // A zero weight (bigram_weight = 0) adds nothing and must not mark documents as found.
+        let known: Vec<(u32, f32)> = q
+            .iter()
+            .filter_map(|(t, w)| t.filter(|_| *w > 0.0).map(|t| (t, *w)))
+            .collect();
         if known.is_empty() || qmass <= 0.0 {
             return Vec::new();
         }
