@@ -44,38 +44,39 @@ pub struct Collision {
     pub score: f32,
 }
 
+/// Every entry that has phrasings, with its kind, id and phrasings.
+fn phrased_entries(kb: &KnowledgeBase) -> Vec<(EntryKind, &str, &[String])> {
+    let topics = kb
+        .topics
+        .iter()
+        .map(|t| (EntryKind::Topic, t.id.as_str(), t.questions.as_slice()));
+    let articles = kb
+        .articles
+        .iter()
+        .map(|a| (EntryKind::Article, a.id.as_str(), a.questions.as_slice()));
+    let smalltalk = kb
+        .smalltalk
+        .iter()
+        .map(|s| (EntryKind::Smalltalk, s.id.as_str(), s.questions.as_slice()));
+    let declines = kb
+        .declines
+        .iter()
+        .map(|d| (EntryKind::Decline, d.id.as_str(), d.questions.as_slice()));
+    topics
+        .chain(articles)
+        .chain(smalltalk)
+        .chain(declines)
+        .collect()
+}
+
 /// Asks every phrasing of every entry and lists those that land elsewhere.
 pub fn self_check(engine: &Engine) -> Vec<Collision> {
-    let kb = engine.knowledge();
-    let mut own: Vec<(&str, &str, bool)> = Vec::new(); // (entry id, phrasing, is decline)
-    for t in &kb.topics {
-        own.extend(
-            t.questions
-                .iter()
-                .map(|q| (t.id.as_str(), q.as_str(), false)),
-        );
-    }
-    for a in &kb.articles {
-        own.extend(
-            a.questions
-                .iter()
-                .map(|q| (a.id.as_str(), q.as_str(), false)),
-        );
-    }
-    for s in &kb.smalltalk {
-        own.extend(
-            s.questions
-                .iter()
-                .map(|q| (s.id.as_str(), q.as_str(), false)),
-        );
-    }
-    for d in &kb.declines {
-        own.extend(
-            d.questions
-                .iter()
-                .map(|q| (d.id.as_str(), q.as_str(), true)),
-        );
-    }
+    let own = phrased_entries(engine.knowledge())
+        .into_iter()
+        .flat_map(|(kind, id, qs)| {
+            qs.iter()
+                .map(move |q| (id, q.as_str(), kind == EntryKind::Decline))
+        });
     let mut out = Vec::new();
     for (id, q, decline) in own {
         let reply = engine.ask(q);
@@ -123,23 +124,20 @@ impl LeaveOneOut {
 
 /// Runs the leave-one-out check over every topic and article phrasing.
 pub fn leave_one_out(engine: &Engine) -> LeaveOneOut {
-    let kb = engine.knowledge();
     let mut declined = 0;
-    let entries = kb
-        .topics
-        .iter()
-        .map(|t| (&t.id, &t.questions))
-        .chain(kb.articles.iter().map(|a| (&a.id, &a.questions)))
-        .map(|(id, questions)| {
+    let entries = phrased_entries(engine.knowledge())
+        .into_iter()
+        .filter(|(kind, _, _)| matches!(kind, EntryKind::Topic | EntryKind::Article))
+        .map(|(_, id, questions)| {
             let mut reached = 0;
             for q in questions.iter() {
                 match engine.ask_left_out(id, q) {
-                    Some(r) if r.id.as_deref() == Some(id.as_str()) => reached += 1,
+                    Some(r) if r.id.as_deref() == Some(id) => reached += 1,
                     Some(r) if !r.answered => declined += 1,
                     _ => {}
                 }
             }
-            (id.clone(), reached, questions.len())
+            (id.to_string(), reached, questions.len())
         })
         .collect();
     LeaveOneOut { entries, declined }
