@@ -45,6 +45,13 @@ fn fixture() -> PathBuf {
         let entries = root.join("tests/fixtures/knowledge");
         copy(&entries, &dir);
         copy(&entries.join("topics"), &dir.join("topics"));
+        // The fixture's own classifier, so the engine uses it instead of training in memory
+        // with a note on standard error.
+        let kb = netral::knowledge::KnowledgeBase::from_dir(&dir).expect("fixture loads");
+        let norm = netral::core::normalise::Normaliser::new(&kb.lexicon);
+        let set = netral::core::intent::training_set(&kb, &norm);
+        let model = netral::core::intent::IntentModel::train(&set, netral::core::intent_settings());
+        std::fs::write(dir.join(netral::core::intent::MODEL_FILE), model.to_bytes()).unwrap();
         dir
     })
     .clone()

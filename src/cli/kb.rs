@@ -10,8 +10,14 @@ use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum KbCommand {
-    /// Validate the knowledge and check that every phrasing retrieves its own entry.
+    /// Validate the knowledge, check that the classifier and the confidence model are up to
+    /// date, and that every phrasing retrieves its own entry.
     Check,
+    /// Train the intent classifier on the knowledge's phrasings and write intent-model.bin
+    /// into the knowledge folder (--knowledge DIR, or ./knowledge in a checkout).
+    Train,
+    /// Fit the confidence model (confidence.toml) on left-out phrasings and labelled sets.
+    Calibrate(super::train::CalibrateArgs),
     /// Print every entry (id, kind, title, verdict, questions, legal basis, sources, related).
     Export {
         /// JSON output (the only format for now).
@@ -187,10 +193,34 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             for w in warnings(kb) {
                 println!("warning: {w}");
             }
+            let mut stale = false;
+            if let Some(note) = engine.model_note() {
+                println!("problem: {note}");
+                stale = true;
+            }
+            match &kb.confidence {
+                None => {
+                    println!(
+                        "problem: no confidence.toml — run `netral kb calibrate` (see knowledge/README.md)"
+                    );
+                    stale = true;
+                }
+                Some(c) => {
+                    let fitted_on = c.fitted.get("model").map(String::as_str).unwrap_or("");
+                    if !engine.intent_model().trained_on().starts_with(fitted_on)
+                        || fitted_on.is_empty()
+                    {
+                        println!(
+                            "problem: confidence.toml was fitted for another classifier — run `netral kb calibrate` again"
+                        );
+                        stale = true;
+                    }
+                }
+            }
             let loo = leave_one_out(&engine);
             let (reached, total) = loo.totals();
             println!(
-                "leave-one-out: {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings; of the rest {} are declined, {} land elsewhere",
+                "leave-one-out (lexical index alone; `netral kb calibrate` reports the fused matcher's k-fold figure): {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings; of the rest {} are declined, {} land elsewhere",
                 100.0 * reached as f64 / total.max(1) as f64,
                 loo.declined,
                 total - reached - loo.declined
@@ -213,7 +243,9 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
                     c.entry, c.phrasing, c.got, c.score
                 );
             }
-            if collisions.is_empty() {
+            if stale {
+                Ok(ExitCode::FAILURE)
+            } else if collisions.is_empty() {
                 println!("ok: every phrasing retrieves its own entry");
                 Ok(ExitCode::SUCCESS)
             } else {
@@ -224,6 +256,8 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        KbCommand::Train => super::train::train(dir),
+        KbCommand::Calibrate(args) => super::train::calibrate(dir, args),
         KbCommand::Export { json: _ } => {
             let engine = super::load_engine(dir)?;
             println!(

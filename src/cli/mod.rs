@@ -12,6 +12,7 @@ pub mod kb;
 mod repl;
 mod serve;
 mod telegram;
+mod train;
 
 use crate::core::Engine;
 use anyhow::Context;
@@ -95,12 +96,18 @@ pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
 }
 
 /// Loads the engine from `--knowledge DIR` or the built-in knowledge.
+/// A missing or stale classifier is trained in memory, never used silently: the note goes to
+/// standard error.
 pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
-    match dir {
+    let engine = match dir {
         Some(dir) => Engine::from_dir(dir)
-            .with_context(|| format!("loading knowledge from {}", dir.display())),
-        None => Engine::builtin().context("loading the built-in knowledge"),
+            .with_context(|| format!("loading knowledge from {}", dir.display()))?,
+        None => Engine::builtin().context("loading the built-in knowledge")?,
+    };
+    if let Some(note) = engine.model_note() {
+        eprintln!("note: {note}");
     }
+    Ok(engine)
 }
 
 /// Runs the command line; returns the process exit code.

@@ -12,7 +12,8 @@ fn history_path() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join("netral").join("repl-history.txt"))
 }
 
-/// `:explain`: the normalised words and the top five candidates.
+/// `:explain`: the normalised words (with their weight when below 1) and the top five
+/// candidates: the fused confidence, the lexical score and the classifier's probability.
 pub fn explain(engine: &Engine, q: &str) -> String {
     let e = engine.explain(q);
     let mut out = String::from("words:");
@@ -23,16 +24,24 @@ pub fn explain(engine: &Engine, q: &str) -> String {
             (None, true) => out.push_str(&format!("{}[{}]", t.word, t.term)),
             (None, false) => out.push_str(&format!("{}[?]", t.word)),
         }
+        if t.weight < 1.0 {
+            out.push_str(&format!("×{:.2}", t.weight));
+        }
     }
     out.push('\n');
     if e.candidates.is_empty() {
         out.push_str("no candidates\n");
     }
+    if !e.candidates.is_empty() {
+        out.push_str("   confidence  lexical  classifier  entry\n");
+    }
     for (i, c) in e.candidates.iter().enumerate() {
         out.push_str(&format!(
-            "{}. {:.3} {:<26} via {:?}\n",
+            "{}. {:>10.3}  {:>7.3}  {:>10.3}  {:<26} via {:?}\n",
             i + 1,
             c.score,
+            c.lexical,
+            c.classifier,
             c.id,
             c.phrasing
         ));

@@ -4,14 +4,19 @@
 //! [`crate::knowledge`] before the engine is built). Every front end — the command line,
 //! Telegram, Discord — calls [`Engine::ask`] and renders the same [`Reply`].
 
+pub mod confidence;
 mod engine;
+pub mod features;
 mod index;
+pub mod intent;
 pub mod normalise;
+pub mod query;
 pub mod render;
 mod reply;
+pub mod train;
 pub mod typo;
 
-pub use engine::{Candidate, Engine, Explanation};
+pub use engine::{Candidate, Engine, Explanation, intent_settings};
 pub use index::{EntryKind, QueryTerm};
 pub use reply::{DeclineReason, Link, Quote, Reply};
 pub mod record;

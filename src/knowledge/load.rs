@@ -15,6 +15,13 @@ use toml::Spanned;
 static BUILTIN: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/knowledge");
 
+/// The bytes of the intent classifier compiled into the binary (`intent-model.bin`), if any.
+pub fn builtin_model() -> Option<&'static [u8]> {
+    BUILTIN
+        .get_file(crate::core::intent::MODEL_FILE)
+        .map(|f| f.contents())
+}
+
 /// The knowledge files as `(path relative to the knowledge folder, contents)`.
 #[derive(Debug, Clone, Default)]
 pub struct Files(pub Vec<(String, String)>);
@@ -390,6 +397,7 @@ impl KnowledgeBase {
         let mut lexicon = Lexicon::default();
         let mut messages = BTreeMap::new();
         let mut settings = None;
+        let mut confidence = None;
         let mut regulations = None;
         // References checked once every id is known: (file, line, from id, to id, what).
         let mut refs: Vec<(String, usize, String, String, &'static str)> = Vec::new();
@@ -428,6 +436,16 @@ impl KnowledgeBase {
                 }
                 "matcher.toml" => {
                     settings = l.parse::<MatcherSettings>(file, text);
+                }
+                "confidence.toml" => {
+                    confidence = l.parse::<ConfidenceModel>(file, text);
+                    for p in confidence
+                        .as_ref()
+                        .map(|c| c.problems())
+                        .unwrap_or_default()
+                    {
+                        l.problem(file, None, format!("{p} — run `netral kb calibrate`"));
+                    }
                 }
                 "smalltalk.toml" => {
                     if let Some(f) = l.parse::<SmalltalkFile>(file, text) {
@@ -788,6 +806,7 @@ impl KnowledgeBase {
             messages,
             settings,
             regulations,
+            confidence,
         })
     }
 }

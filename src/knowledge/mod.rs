@@ -12,5 +12,5 @@ mod load;
 mod model;
 
 pub use error::{LoadError, Problem};
-pub use load::{Files, builtin_files};
+pub use load::{Files, builtin_files, builtin_model};
 pub use model::*;

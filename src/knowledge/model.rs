@@ -182,6 +182,29 @@ pub struct MatcherSettings {
     pub excerpt_weight: f32,
     /// Queries are cut to this many characters before matching.
     pub max_query_chars: usize,
+    /// A question of at least this many words in several sentences is a scenario: the
+    /// sentence that asks carries the weight.
+    pub long_question_words: usize,
+    /// In such a scenario, how much the words of the other sentences count (0..=1).
+    pub context_weight: f32,
+    /// Words that mark a sentence as the one that asks, when no sentence ends with "?"
+    /// (normalised forms: after slang, before stemming).
+    pub question_cues: Vec<String>,
+}
+
+/// `confidence.toml`: the fitted confidence model (see `core::confidence`), written by
+/// `netral kb calibrate`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfidenceModel {
+    /// Answer when the best candidate's confidence is at least this.
+    pub threshold: f32,
+    pub bias: f32,
+    /// One weight per signal name.
+    pub weights: BTreeMap<String, f32>,
+    /// How it was fitted (command, data, figures), for people reading the file.
+    #[serde(default)]
+    pub fitted: BTreeMap<String, String>,
 }
 
 /// Every fixed sentence the front ends show, by section (file stem) and key.
@@ -237,6 +260,9 @@ pub struct KnowledgeBase {
     pub messages: Messages,
     pub settings: MatcherSettings,
     pub regulations: BTreeMap<String, String>,
+    /// The fitted confidence model; `None` until `netral kb calibrate` has written one (the
+    /// lexical score then serves as the confidence, and `kb check` fails).
+    pub confidence: Option<ConfidenceModel>,
 }
 
 impl KnowledgeBase {
