@@ -90,7 +90,39 @@ impl Evidence {
     }
 }
 
+/// A confidence model ready for the answering path: weights in signal order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibrated {
+    weights: [f32; SIGNALS.len()],
+    bias: f32,
+    /// Answer when the best candidate's confidence is at least this.
+    pub threshold: f32,
+}
+
+impl Calibrated {
+    /// The confidence for one candidate, 0..=1.
+    pub fn confidence(&self, e: &Evidence) -> f32 {
+        let z: f32 = self.bias
+            + self
+                .weights
+                .iter()
+                .zip(e.signals())
+                .map(|(w, v)| w * v)
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
 impl ConfidenceModel {
+    /// The model with its weights in signal order (missing ones count 0).
+    pub fn calibrated(&self) -> Calibrated {
+        Calibrated {
+            weights: SIGNALS.map(|name| self.weights.get(name).copied().unwrap_or(0.0)),
+            bias: self.bias,
+            threshold: self.threshold,
+        }
+    }
+
     /// The signals this model has no weight for, and names it has that are not signals.
     pub fn problems(&self) -> Vec<String> {
         let mut out: Vec<String> = SIGNALS
@@ -112,13 +144,7 @@ impl ConfidenceModel {
 
     /// The confidence for one candidate, 0..=1.
     pub fn confidence(&self, e: &Evidence) -> f32 {
-        let z: f32 = self.bias
-            + SIGNALS
-                .iter()
-                .zip(e.signals())
-                .map(|(name, v)| self.weights.get(*name).copied().unwrap_or(0.0) * v)
-                .sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
+        self.calibrated().confidence(e)
     }
 
     /// Fits the weights on labelled evidence (`true`: answering with that candidate is right),

@@ -1,6 +1,6 @@
 //! The engine: a question in, a [`Reply`] out. Pure and synchronous; shared by every front end.
 
-use super::confidence::Evidence;
+use super::confidence::{Calibrated, Evidence};
 use super::index::{EntryKind, EntryRef, Index, QueryTerm};
 use super::intent::{self, IntentModel};
 use super::normalise::Normaliser;
@@ -66,6 +66,8 @@ pub struct Engine {
     model_note: Option<String>,
     /// Entry numbers of the out-of-scope entries.
     decline_entries: Vec<usize>,
+    /// The confidence model of `confidence.toml`, ready to use.
+    calibrated: Option<Calibrated>,
 }
 
 /// The training settings of the shipped classifier (part of its fingerprint).
@@ -84,10 +86,9 @@ impl Engine {
     /// is then trained in memory and [`Engine::model_note`] says why.
     pub fn with_model(kb: KnowledgeBase, model: Option<&[u8]>) -> Engine {
         let norm = Normaliser::new(&kb.lexicon);
-        let set = intent::training_set(&kb, &norm);
         let settings = intent_settings();
         let (intent, model_note) = match model.map(IntentModel::from_bytes) {
-            Some(Ok(m)) if m.is_fresh_for(&set, &settings) => (m, None),
+            Some(Ok(m)) if intent::is_fresh(&m, &kb, &settings) => (m, None),
             found => {
                 let why = match found {
                     None => format!("no {}", intent::MODEL_FILE),
@@ -100,6 +101,7 @@ impl Engine {
                 let note = format!(
                     "{why}: trained the classifier in memory — run `netral kb train` to update the file"
                 );
+                let set = intent::training_set(&kb, &norm);
                 (IntentModel::train(&set, settings), Some(note))
             }
         };
@@ -132,12 +134,14 @@ impl Engine {
                 }
             }
         }
+        let calibrated = kb.confidence.as_ref().map(|c| c.calibrated());
         Engine {
             kb,
             norm,
             index,
             supporting,
             decline_entries: Vec::new(),
+            calibrated,
             intent,
             model_note,
         }
@@ -210,7 +214,7 @@ impl Engine {
     /// (a phrasing left out, for `kb check`), the lexical index alone decides, since the
     /// classifier has learned from that phrasing.
     fn score(&self, terms: &[QueryTerm], exclude: Option<usize>) -> Vec<Scored> {
-        let model = self.kb.confidence.as_ref();
+        let model = self.calibrated.as_ref();
         if exclude.is_some() || model.is_none() {
             return self
                 .index

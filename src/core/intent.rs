@@ -42,6 +42,9 @@ pub struct TrainingSet {
     pub classes: Vec<String>,
     /// Every phrasing.
     pub samples: Vec<Sample>,
+    /// SHA-256 over the classes, every phrasing as written and the lexicon (see
+    /// [`source_digest`]): what the fingerprint is made of, cheap to compute at start-up.
+    pub source: String,
 }
 
 /// One phrasing of the knowledge, as the classifier learns it.
@@ -56,36 +59,91 @@ pub struct Sample {
 }
 
 impl TrainingSet {
-    /// SHA-256 over everything training depends on: the format, the settings, the classes and
-    /// each phrasing as the normaliser sees it. A model whose fingerprint differs is stale.
+    /// SHA-256 over everything training depends on: the format (bumped when the features or
+    /// the normaliser's rules change), the settings, and [`TrainingSet::source`]. A model whose
+    /// fingerprint differs is stale.
     pub fn fingerprint(&self, s: &Settings) -> String {
-        let mut h = Sha256::new();
-        h.update(format!(
-            "format {FORMAT} bits {BITS} c {} iter {} tol {}\n",
-            s.c, s.max_iter, s.tol
-        ));
-        for c in &self.classes {
-            h.update(c.as_bytes());
-            h.update(b"\n");
-        }
-        for x in &self.samples {
-            h.update(format!(
-                "{}\t{}\t{}\n",
-                x.class,
-                x.surface.join(" "),
-                x.stems.join(" ")
-            ));
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        fingerprint(&self.source, s)
     }
 }
 
-/// The phrasings of every entry, in index order: topics (title and questions), articles
+fn fingerprint(source: &str, s: &Settings) -> String {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "format {FORMAT} bits {BITS} c {} iter {} tol {}\n{source}",
+        s.c, s.max_iter, s.tol
+    ));
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Each entry's id and its phrasings, in index order: topics (title and questions), articles
 /// (headline and questions), small talk, out-of-scope entries.
+fn phrasings(kb: &KnowledgeBase) -> Vec<(&str, Vec<&str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for t in &kb.topics {
+        let texts = std::iter::once(t.title.as_str()).chain(t.questions.iter().map(String::as_str));
+        out.push((&t.id, texts.collect()));
+    }
+    for a in &kb.articles {
+        let texts = std::iter::once(a.title.as_str()).chain(a.questions.iter().map(String::as_str));
+        out.push((&a.id, texts.collect()));
+    }
+    for st in &kb.smalltalk {
+        let texts =
+            std::iter::once(st.title.as_str()).chain(st.questions.iter().map(String::as_str));
+        out.push((&st.id, texts.collect()));
+    }
+    for d in &kb.declines {
+        out.push((&d.id, d.questions.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// SHA-256 over the classes, their phrasings as written, and the lexicon in a canonical order.
+pub fn source_digest(kb: &KnowledgeBase) -> String {
+    let mut h = Sha256::new();
+    for (id, texts) in phrasings(kb) {
+        h.update(format!("class {id}\n"));
+        for t in texts {
+            h.update(format!("{t}\n"));
+        }
+    }
+    let lex = &kb.lexicon;
+    let mut slang: Vec<_> = lex.slang.iter().collect();
+    slang.sort();
+    for (k, v) in slang {
+        h.update(format!("slang {k}={}\n", v.join(" ")));
+    }
+    for (variant, canonical) in &lex.synonyms {
+        h.update(format!(
+            "synonym {}={}\n",
+            variant.join(" "),
+            canonical.join(" ")
+        ));
+    }
+    h.update(format!(
+        "protected {}\nparticles {}\n",
+        lex.protected.join(" "),
+        lex.particles.join(" ")
+    ));
+    hex(&h.finalize())
+}
+
+/// Whether `model` was trained on this knowledge with these settings, without normalising
+/// every phrasing (start-up).
+pub fn is_fresh(model: &IntentModel, kb: &KnowledgeBase, s: &Settings) -> bool {
+    model.header.format == FORMAT && model.header.trained_on == fingerprint(&source_digest(kb), s)
+}
+
+/// The phrasings of every entry, normalised, in index order.
 pub fn training_set(kb: &KnowledgeBase, norm: &Normaliser) -> TrainingSet {
     let mut classes = Vec::new();
     let mut samples = Vec::new();
-    let mut add = |id: &str, texts: Vec<&str>| {
+    for (id, texts) in phrasings(kb) {
         let class = classes.len();
         classes.push(id.to_string());
         for t in texts {
@@ -101,35 +159,12 @@ pub fn training_set(kb: &KnowledgeBase, norm: &Normaliser) -> TrainingSet {
                 stems,
             });
         }
-    };
-    for t in &kb.topics {
-        add(
-            &t.id,
-            std::iter::once(t.title.as_str())
-                .chain(t.questions.iter().map(String::as_str))
-                .collect(),
-        );
     }
-    for a in &kb.articles {
-        add(
-            &a.id,
-            std::iter::once(a.title.as_str())
-                .chain(a.questions.iter().map(String::as_str))
-                .collect(),
-        );
+    TrainingSet {
+        classes,
+        samples,
+        source: source_digest(kb),
     }
-    for s in &kb.smalltalk {
-        add(
-            &s.id,
-            std::iter::once(s.title.as_str())
-                .chain(s.questions.iter().map(String::as_str))
-                .collect(),
-        );
-    }
-    for d in &kb.declines {
-        add(&d.id, d.questions.iter().map(String::as_str).collect());
-    }
-    TrainingSet { classes, samples }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,8 +197,10 @@ pub struct IntentModel {
     rows: Vec<FeatureRow>,
     /// Bucket → row + 1 (0: unknown feature).
     table: Vec<u32>,
-    /// `rows × classes`, row-major.
+    /// `rows × classes`, row-major, as stored.
     weights: Vec<i8>,
+    /// The same weights times their row's scale, as inference reads them.
+    scaled: Vec<f32>,
     bias: Vec<f32>,
 }
 
@@ -237,6 +274,7 @@ impl IntentModel {
         left_out: impl Fn(usize) -> bool,
     ) -> IntentModel {
         let kept = TrainingSet {
+            source: set.source.clone(),
             classes: set.classes.clone(),
             samples: set
                 .samples
@@ -319,10 +357,24 @@ impl IntentModel {
             rows: feature_rows,
             table,
             weights,
+            scaled: Vec::new(),
             bias: linear
                 .as_ref()
                 .map_or(vec![0.0; k], |l| l.bias.iter().map(|&b| b as f32).collect()),
         }
+        .with_scaled()
+    }
+
+    /// Fills the weights inference reads (int8 times the row's scale).
+    fn with_scaled(mut self) -> IntentModel {
+        let k = self.bias.len().max(1);
+        self.scaled = self
+            .weights
+            .chunks(k)
+            .zip(&self.rows)
+            .flat_map(|(w, r)| w.iter().map(move |&v| f32::from(v) * r.scale))
+            .collect();
+        self
     }
 
     /// The fingerprint of the training set this model learned from.
@@ -375,10 +427,7 @@ impl IntentModel {
             for &c in among.iter().filter(|&&c| c < k) {
                 z[c] = self.bias[c]
                     + x.iter()
-                        .map(|&(r, v)| {
-                            v * self.rows[r as usize].scale
-                                * f32::from(self.weights[r as usize * k + c])
-                        })
+                        .map(|&(r, v)| v * self.scaled[r as usize * k + c])
                         .sum::<f32>();
             }
             softmax32(&mut z);
@@ -386,10 +435,9 @@ impl IntentModel {
         }
         let mut z = self.bias.clone();
         for (r, v) in x {
-            let s = v * self.rows[r as usize].scale;
-            let w = &self.weights[r as usize * k..][..k];
+            let w = &self.scaled[r as usize * k..][..k];
             for (zk, &wk) in z.iter_mut().zip(w) {
-                *zk += s * f32::from(wk);
+                *zk += v * wk;
             }
         }
         softmax32(&mut z);
@@ -479,8 +527,10 @@ impl IntentModel {
             rows,
             table,
             weights,
+            scaled: Vec::new(),
             bias,
-        })
+        }
+        .with_scaled())
     }
 }
 
@@ -537,9 +587,15 @@ mod tests {
         for q in ["resep rendang", "cara masak nasi goreng", "resep kue"] {
             add(2, q);
         }
+        let source = samples
+            .iter()
+            .map(|x| x.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
         TrainingSet {
             classes: vec!["medsos".into(), "sanksi".into(), "masak".into()],
             samples,
+            source,
         }
     }
 
@@ -579,7 +635,7 @@ mod tests {
     fn a_changed_phrasing_makes_the_model_stale() {
         let m = IntentModel::train(&set(), Settings::default());
         let mut changed = set();
-        changed.samples[0].surface[0] = "pppk".into();
+        changed.source.push_str("\npppk like postingan capres");
         assert!(!m.is_fresh_for(&changed, &Settings::default()));
     }
 
