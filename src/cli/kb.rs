@@ -2,7 +2,7 @@
 //! news article.
 
 use crate::core::{DeclineReason, Engine, EntryKind};
-use crate::knowledge::{KnowledgeBase, import};
+use crate::knowledge::{KnowledgeBase, citations, freshness, import};
 use clap::Subcommand;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -10,8 +10,15 @@ use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum KbCommand {
-    /// Validate the knowledge and check that every phrasing retrieves its own entry.
-    Check,
+    /// Validate the knowledge, check that every phrasing retrieves its own entry and that every
+    /// cited article is explained in legal-basis.toml.
+    Check {
+        /// Also list topics whose `as_of` is older than this period (e.g. 180d, 26w).
+        #[arg(long, value_parser = crate::store::parse_period, value_name = "PERIOD")]
+        stale: Option<i64>,
+    },
+    /// Print docs/legal-basis.md, generated from knowledge/legal-basis.toml.
+    LegalBasis,
     /// Print every entry (id, kind, title, verdict, questions, legal basis, sources, related).
     Export {
         /// JSON output (the only format for now).
@@ -167,7 +174,12 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<String> {
 
 pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        KbCommand::Check => {
+        KbCommand::LegalBasis => {
+            let engine = super::load_engine(dir)?;
+            print!("{}", citations::markdown(engine.knowledge()));
+            Ok(ExitCode::SUCCESS)
+        }
+        KbCommand::Check { stale } => {
             let engine = match super::load_engine(dir) {
                 Ok(e) => e,
                 Err(e) => {
@@ -186,6 +198,33 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             );
             for w in warnings(kb) {
                 println!("warning: {w}");
+            }
+            for a in citations::unused(kb) {
+                println!(
+                    "warning: legal-basis.toml explains `{} {}`, which no topic cites — remove it or cite it",
+                    a.regulation, a.article
+                );
+            }
+            if let Some(period) = stale {
+                let cutoff = crate::store::day(crate::store::since(period));
+                let old = freshness::stale(kb, &cutoff);
+                println!("stale: {} topic(s) last checked before {cutoff}", old.len());
+                for s in &old {
+                    println!("stale: `{}` as_of {}", s.id, s.as_of);
+                }
+            }
+            let missing = citations::missing(kb);
+            for c in &missing {
+                println!(
+                    "missing legal basis: `{} {}` (cited by {}) has no entry in legal-basis.toml — add what it says, its source and sureness",
+                    c.regulation,
+                    if c.article.is_empty() {
+                        "(whole regulation)"
+                    } else {
+                        &c.article
+                    },
+                    c.topics.join(", ")
+                );
             }
             let loo = leave_one_out(&engine);
             let (reached, total) = loo.totals();
@@ -215,14 +254,25 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             }
             if collisions.is_empty() {
                 println!("ok: every phrasing retrieves its own entry");
-                Ok(ExitCode::SUCCESS)
             } else {
                 println!(
                     "{} phrasing(s) do not retrieve their own entry",
                     collisions.len()
                 );
-                Ok(ExitCode::FAILURE)
             }
+            if missing.is_empty() {
+                println!("ok: every cited article is explained in legal-basis.toml");
+            } else {
+                println!(
+                    "{} cited article(s) missing from legal-basis.toml",
+                    missing.len()
+                );
+            }
+            Ok(if collisions.is_empty() && missing.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         KbCommand::Export { json: _ } => {
             let engine = super::load_engine(dir)?;
