@@ -234,11 +234,29 @@ async fn tanya_answers_liking_a_candidates_post_with_tidak_boleh_and_its_legal_b
     let title = data["embeds"][0]["title"].as_str().unwrap();
     assert!(title.starts_with("Tidak boleh — "), "{title}");
     let text = embed_text(&data["embeds"]);
-    assert!(text.contains("Dasar hukum: "), "{text}");
-    assert!(text.contains("PP 94/2021"), "{text}");
-    assert!(text.contains("Sumber: "), "{text}");
+    let topic = bot
+        .engine
+        .knowledge()
+        .topic("medsos-interaksi")
+        .unwrap()
+        .clone();
+    // Phone-sized: verdict, short answer, the main legal basis and the sanction, no more.
+    let size = text.chars().count();
+    assert!(size <= 1500, "{size} characters: {text}");
+    assert!(
+        text.contains(&format!("Dasar hukum: {}", topic.legal_basis[0].regulation)),
+        "{text}"
+    );
+    assert!(text.contains("Sanksi: "), "{text}");
+    assert!(
+        !text.contains("Sumber: "),
+        "sources wait behind a button: {text}"
+    );
     assert!(text.contains("bukan nasihat hukum"), "{text}");
     let ids = custom_ids(data);
+    for part in ["x", "l", "s"] {
+        assert!(ids.contains(&format!("{part}:medsos-interaksi")), "{ids:?}");
+    }
     assert!(ids.contains(&"f:medsos-interaksi:1".to_string()), "{ids:?}");
     assert!(ids.contains(&"f:medsos-interaksi:0".to_string()), "{ids:?}");
     let related = &bot.engine.answer_by_id("medsos-interaksi").unwrap().related;
@@ -253,6 +271,27 @@ async fn tanya_answers_liking_a_candidates_post_with_tidak_boleh_and_its_legal_b
             Some(format!("discord:{USER_ID}"))
         )]
     );
+
+    // "Penjelasan lengkap": the whole answer, to the presser only, with sources and body.
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::component("1002", "x:medsos-interaksi", None),
+    );
+    let full = bot.callback("1002").await;
+    assert_eq!(full["data"]["flags"], 64, "{full}");
+    let text = embed_text(&full["data"]["embeds"]);
+    assert!(text.contains("Sumber: "), "{text}");
+    let body_start: String = topic.body.chars().take(60).collect();
+    assert!(text.contains(&body_start), "{text}");
+    // "Dasar hukum": every article the answer rests on.
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::component("1003", "l:medsos-interaksi", None),
+    );
+    let basis = embed_text(&bot.callback("1003").await["data"]["embeds"]);
+    for b in &topic.legal_basis {
+        assert!(basis.contains(&b.article), "{basis}");
+    }
     bot.stop().await;
 }
 

@@ -63,7 +63,11 @@ pub fn run(
             if !first {
                 writeln!(out, "\n{}\n", "─".repeat(40))?;
             }
-            write!(out, "{}", plain(&reply, m, style))?;
+            let text = plain(&reply, m, style);
+            match super::repl::terminal_width() {
+                Some(width) => write!(out, "{}", crate::core::render::wrap(&text, width))?,
+                None => write!(out, "{text}")?,
+            }
         }
         out.flush()
     };

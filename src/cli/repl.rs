@@ -2,7 +2,7 @@
 
 use crate::core::Engine;
 use crate::core::record::{Asked, ChatKind, Platform, Recorder};
-use crate::core::render::{Style, plain};
+use crate::core::render::{Style, plain, wrap};
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -10,6 +10,15 @@ use std::process::ExitCode;
 
 fn history_path() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join("netral").join("repl-history.txt"))
+}
+
+/// The width to wrap answers to: the terminal's, or `None` when output is not a terminal.
+/// At least 40, so a tiny window does not turn an answer into a column of words.
+pub fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0).max(40))
 }
 
 /// `:explain`: the normalised words (with their weight when below 1) and the top five
@@ -96,7 +105,12 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                             chat: ChatKind::Private,
                             asker: None,
                         });
-                        print!("{}", plain(&reply, &engine.knowledge().messages, style));
+                        let text = plain(&reply, &engine.knowledge().messages, style);
+                        // Read the width for every answer: the window may have been resized.
+                        match terminal_width() {
+                            Some(width) => print!("{}", wrap(&text, width)),
+                            None => print!("{text}"),
+                        }
                     }
                 }
             }

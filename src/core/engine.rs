@@ -610,7 +610,7 @@ impl Engine {
                     .excerpts
                     .iter()
                     .take(2)
-                    .map(|x| self.quote(a, &x.text))
+                    .map(|x| self.quote(a, x))
                     .collect();
             }
             EntryKind::Smalltalk => reply.text = self.kb.smalltalk[entry.index].reply.clone(),
@@ -619,10 +619,11 @@ impl Engine {
         reply
     }
 
-    fn quote(&self, a: &crate::knowledge::Article, text: &str) -> Quote {
+    fn quote(&self, a: &crate::knowledge::Article, x: &crate::knowledge::Excerpt) -> Quote {
         Quote {
             article_id: a.id.clone(),
-            text: text.to_string(),
+            text: x.text.clone(),
+            note: x.note.clone(),
             outlet: a.outlet.clone(),
             date: a.date.clone(),
             url: a.url.clone(),
@@ -640,7 +641,7 @@ impl Engine {
         }
         best.map(|(_, ai, xi)| {
             let a = &self.kb.articles[ai];
-            self.quote(a, &a.excerpts[xi].text)
+            self.quote(a, &a.excerpts[xi])
         })
     }
 }

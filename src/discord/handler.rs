@@ -104,7 +104,7 @@ impl EventHandler for Handler {
         self.record(&reply, private, msg.author.id.get());
         let m = &self.engine.knowledge().messages;
         let (embeds, rows) = (
-            render::reply_embeds(&reply, m),
+            render::first_embeds(&reply, m),
             components::reply_rows(&reply, m),
         );
         let result = msg
@@ -134,7 +134,7 @@ impl Handler {
     fn reply_parts(&self, reply: &Reply) -> (Vec<Embed>, Vec<Row>) {
         let m = &self.engine.knowledge().messages;
         (
-            render::reply_embeds(reply, m),
+            render::first_embeds(reply, m),
             components::reply_rows(reply, m),
         )
     }
@@ -264,6 +264,19 @@ impl Handler {
                     ),
                 }
             }
+            (Some(Action::Detail { id, part }), _) => match self.engine.answer_by_id(&id) {
+                Some(reply) => {
+                    let rows = match part {
+                        crate::core::render::Detail::Full => components::full_rows(&reply, m),
+                        _ => vec![],
+                    };
+                    (render::detail_embeds(&reply, m, part), rows)
+                }
+                None => (
+                    render::text_embed(None, &m.get("discord", "unknown-entry")),
+                    vec![],
+                ),
+            },
             (Some(Action::Feedback { id, helpful }), _) => {
                 self.recorder.feedback(&Feedback {
                     answer_id: &id,

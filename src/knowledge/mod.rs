@@ -6,7 +6,9 @@
 //! [`KnowledgeBase::load`] returns every problem it found, each with `file:line`, or a
 //! complete, consistent [`KnowledgeBase`]. The format is documented in `knowledge/README.md`.
 
+pub mod citations;
 mod error;
+pub mod freshness;
 pub mod import;
 mod load;
 mod model;

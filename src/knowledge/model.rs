@@ -66,6 +66,52 @@ pub struct LegalBasis {
     pub source: String,
 }
 
+/// How sure the project is of what a cited article says (`legal-basis.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sureness {
+    /// An official copy, or at least two independent sources that agree.
+    Verified,
+    /// One source only: answers say so.
+    SingleSource,
+    /// An unofficial copy, memory or conflicting sources: answers hedge it.
+    Uncertain,
+}
+
+impl Sureness {
+    pub const ALL: [(&'static str, Sureness); 3] = [
+        ("verified", Sureness::Verified),
+        ("single-source", Sureness::SingleSource),
+        ("uncertain", Sureness::Uncertain),
+    ];
+
+    /// Parses the spelling used in `legal-basis.toml`.
+    pub fn parse(s: &str) -> Option<Sureness> {
+        Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+    }
+
+    /// The spelling used in `legal-basis.toml` and the docs.
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("uncertain", |(k, _)| k)
+    }
+}
+
+/// One (regulation, article) the knowledge cites: what it says in our words, where it was
+/// checked and how sure we are. The reference behind `docs/legal-basis.md`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CitedArticle {
+    pub regulation: String,
+    /// As cited in topics, "" for a regulation as a whole.
+    pub article: String,
+    pub says: String,
+    /// Where it was checked; may be empty only when `sureness` is uncertain.
+    pub source: String,
+    pub sureness: Sureness,
+}
+
 /// A source a reader can check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
@@ -96,6 +142,8 @@ pub struct Topic {
 pub struct Excerpt {
     pub text: String,
     pub topics: Vec<String>,
+    /// Our own caveat shown beside the quote when it simplifies or misnames the law.
+    pub note: String,
 }
 
 /// A news article from the seeds (or imported by a curator).
@@ -263,6 +311,8 @@ pub struct KnowledgeBase {
     /// The fitted confidence model; `None` until `netral kb calibrate` has written one (the
     /// lexical score then serves as the confidence, and `kb check` fails).
     pub confidence: Option<ConfidenceModel>,
+    /// What each cited article says (`legal-basis.toml`); empty when the file is absent.
+    pub cited_articles: Vec<CitedArticle>,
 }
 
 impl KnowledgeBase {

@@ -71,7 +71,7 @@ pub async fn on_message(bot: TgBot, state: Arc<State>, msg: Message) -> HandlerR
         Incoming::Ask(question) => ask(&bot, &state, &msg, &question).await,
         Incoming::Start(Some(payload)) => match state.engine.answer_by_id(&payload) {
             Some(reply) => {
-                let kb = keyboard::private_answer(&reply, state.messages());
+                let kb = keyboard::full_answer(&reply, state.messages());
                 let parts = render::full(&reply, state.messages());
                 send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await
             }
@@ -164,7 +164,8 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
     let m = state.messages();
     if private {
         let kb = keyboard::private_answer(&reply, m);
-        send::send_parts(bot, chat, &render::full(&reply, m), kb.as_ref(), None).await
+        let parts = render::first_message(&reply, m);
+        send::send_parts(bot, chat, &parts, kb.as_ref(), None).await
     } else {
         let full = reply.id.as_deref().and_then(|id| state.deep_link(id));
         let text = render::short(&reply, m, full.as_deref());
@@ -220,6 +221,26 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
             }
             _ => done(send::with_retry_after(answer.text(expired)).await),
         },
+        Some(Action::Detail { id, part }) => {
+            let (Some(reply), Some((chat, _, _))) = (state.engine.answer_by_id(&id), place) else {
+                done(send::with_retry_after(answer.text(expired)).await);
+                return Ok(());
+            };
+            if let Decision::Limited { wait, .. } = state.limiter.check(q.from.id.0, Instant::now())
+            {
+                done(send::with_retry_after(answer.text(toast(&limited_text(&state, wait)))).await);
+                return Ok(());
+            }
+            done(send::with_retry_after(answer).await);
+            let m = state.messages();
+            // The full answer keeps its related questions and 👍/👎; a single part needs none.
+            let kb = match part {
+                crate::core::render::Detail::Full => keyboard::full_answer(&reply, m),
+                _ => None,
+            };
+            let parts = render::detail(&reply, m, part);
+            send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await?;
+        }
         Some(Action::Answer(id)) => {
             let Some(reply) = state.engine.answer_by_id(&id) else {
                 done(send::with_retry_after(answer.text(expired)).await);
@@ -243,7 +264,8 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
             let m = state.messages();
             if private {
                 let kb = keyboard::private_answer(&reply, m);
-                send::send_parts(&bot, chat, &render::full(&reply, m), kb.as_ref(), None).await?;
+                let parts = render::first_message(&reply, m);
+                send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await?;
             } else {
                 let full = state.deep_link(&id);
                 let text = render::short(&reply, m, full.as_deref());
