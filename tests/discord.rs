@@ -610,6 +610,69 @@ mod binary {
         answer_then_stop_on("TERM").await;
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn discord_unreachable_at_start_up_is_waited_for_not_given_up() {
+        let fake = FakeDiscord::start().await;
+        fake.refuse_gateway(2);
+        let mut child = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", &fake.base_url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Two refusals (back-off 1 s, then 2 s), then the gateway answers and the bot connects.
+        fake.wait_ready().await;
+        let still_running = child.try_wait().unwrap().is_none();
+        let gateway_asks = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/gateway")
+            .count();
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(still_running, "netral discord gave up: {stderr}");
+        // Two refused, one answered (serenity's client builder asks once more itself).
+        assert!(gateway_asks >= 3, "{gateway_asks}: {stderr}");
+        assert!(stderr.contains("retrying in 1s"), "{stderr}");
+        assert!(
+            !stderr.contains(TOKEN.rsplit('.').next().unwrap()),
+            "{stderr}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rejected_token_is_a_configuration_error_exit_2() {
+        let fake = FakeDiscord::start().await;
+        fake.reject_token();
+        let out = tokio::task::spawn_blocking({
+            let base = fake.base_url.clone();
+            move || {
+                netral()
+                    .arg("discord")
+                    .env("DISCORD_TOKEN", TOKEN)
+                    .env("DISCORD_API_URL", base)
+                    .output()
+                    .unwrap()
+            }
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let last = stderr.trim().lines().last().unwrap_or_default();
+        assert!(
+            last.contains("rejected the bot token") && last.contains("DISCORD_TOKEN"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains(TOKEN.rsplit('.').next().unwrap()),
+            "{stderr}"
+        );
+    }
+
     #[test]
     fn an_unusable_metrics_address_exits_2_with_one_line() {
         let out = netral()

@@ -45,9 +45,17 @@ pub fn run(dir: Option<&std::path::Path>, _args: DiscordArgs) -> anyhow::Result<
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         super::serve_metrics(listen, &engine).await?;
         discord::run(config, engine, recorder()).await
-    })?;
-    Ok(ExitCode::SUCCESS)
+    });
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // A setting Discord refuses is a configuration error, like a missing one.
+        Err(e) if e.is::<discord::Rejected>() => {
+            eprintln!("netral: {e}");
+            Ok(ExitCode::from(USAGE))
+        }
+        Err(e) => Err(e),
+    }
 }
