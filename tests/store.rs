@@ -353,6 +353,36 @@ fn recording_can_be_switched_off() {
     assert!(String::from_utf8_lossy(&review.stderr).contains("recording is off"));
 }
 
+/// A database URL this build cannot use is one line and exit 2 — not a folder named `postgres:`,
+/// and never the password.
+#[test]
+fn a_database_url_is_refused_in_one_line_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in [
+        "postgres://netral:hunter2@127.0.0.1:5432/netral",
+        "mysql://root:hunter2@db/netral",
+    ] {
+        for args in [
+            &["ask", "cuti melahirkan berapa lama"][..],
+            &["stats"],
+            &["serve"],
+        ] {
+            let out = netral(Path::new(url))
+                .current_dir(dir.path())
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+            assert!(stderr.contains("NETRAL_DB"), "{stderr}");
+            assert!(!stderr.contains("hunter2"), "{stderr}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
 /// `netral ask` records through the same interface, and the queue is written before exit.
 #[test]
 fn ask_records_before_it_exits() {

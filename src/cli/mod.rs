@@ -93,6 +93,8 @@ fn store_recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
             Err(e) => format!("cannot open it: {e}"),
         },
         Location::Unknown => format!("no data directory for it; set {DB_ENV}"),
+        // Refused by `run` before any front end starts.
+        Location::Unsupported(_) => return std::sync::Arc::new(NoRecorder),
     };
     if !WARNED.swap(true, Ordering::SeqCst) {
         tracing::warn!(
@@ -167,6 +169,14 @@ fn init_logging(default_filter: &str) {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = cli.knowledge.as_deref();
+    let uses_store = !matches!(cli.command, Command::Eval(_) | Command::Kb(_));
+    if let Some(problem) = uses_store
+        .then(crate::store::Location::from_env)
+        .and_then(|l| l.problem())
+    {
+        eprintln!("netral: {problem}");
+        return Ok(ExitCode::from(2));
+    }
     match cli.command {
         Command::Ask(args) => ask::run(&load_engine(dir)?, args, recorder()),
         Command::Repl => repl::run(dir, recorder()),
