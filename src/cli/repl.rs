@@ -98,12 +98,14 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                     },
                     c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
                     _ => {
+                        let started = std::time::Instant::now();
                         let reply = engine.ask(line);
                         recorder.asked(&Asked {
                             reply: &reply,
                             platform: Platform::Cli,
                             chat: ChatKind::Private,
                             asker: None,
+                            elapsed: started.elapsed(),
                         });
                         let text = plain(&reply, &engine.knowledge().messages, style);
                         // Read the width for every answer: the window may have been resized.
