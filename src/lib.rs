@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod core;
 pub mod discord;
+pub mod http;
 pub mod knowledge;
 pub mod secret;
 pub mod shutdown;
