@@ -5,7 +5,8 @@
 //! - [`core`] matches a question and builds a platform-neutral [`core::Reply`].
 //! - [`cli`] is the command line and REPL; `telegram` and `discord` are the chat adapters;
 //!   `store` records declined questions and feedback for curators; [`secret`] keeps tokens
-//!   out of logs and errors; [`shutdown`] is the stop signal the long-running front ends share.
+//!   out of logs and errors; [`metrics`] counts what an operator watches and serves
+//!   `/healthz` and `/metrics`; [`shutdown`] is the stop signal the long-running front ends share.
 //!
 //! The core never does I/O beyond loading knowledge; adapters only parse events, call the
 //! core and render its reply.
@@ -15,6 +16,7 @@ pub mod core;
 pub mod discord;
 pub mod http;
 pub mod knowledge;
+pub mod metrics;
 pub mod secret;
 pub mod shutdown;
 pub mod store;

@@ -610,6 +610,104 @@ mod binary {
         answer_then_stop_on("TERM").await;
     }
 
+    #[test]
+    fn an_unusable_metrics_address_exits_2_with_one_line() {
+        let out = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("NETRAL_METRICS_LISTEN", "not-an-address")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("NETRAL_METRICS_LISTEN"), "{stderr}");
+    }
+
+    /// A free port on 127.0.0.1 (bound, then released for the child to take).
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    /// GET `path` on the metrics address: status and body (None while nothing listens).
+    async fn get(port: u16, path: &str) -> Option<(u16, String)> {
+        let response = reqwest::get(format!("http://127.0.0.1:{port}{path}"))
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.text().await.ok()?))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn healthz_turns_ok_once_connected_and_metrics_count_the_questions() {
+        let fake = FakeDiscord::start().await;
+        let port = free_port();
+        let mut child = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", &fake.base_url)
+            .env("NETRAL_METRICS_LISTEN", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        fake.wait_ready().await;
+        let deadline = std::time::Instant::now() + WAIT;
+        let health = loop {
+            match get(port, "/healthz").await {
+                Some((200, body)) => break body,
+                other => assert!(
+                    std::time::Instant::now() < deadline,
+                    "/healthz never turned 200: {other:?}"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let health: Value = serde_json::from_str(&health).unwrap();
+        assert_eq!(health["components"]["discord"], "connected");
+
+        fake.dispatch("INTERACTION_CREATE", fake::tanya("1", LIKE_QUESTION));
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::tanya("2", "resep nasi goreng kampung"),
+        );
+        fake.wait_request("POST", |p| p == "/interactions/2/itoken-2/callback")
+            .await;
+        fake.wait_request("POST", |p| p == "/interactions/1/itoken-1/callback")
+            .await;
+        let (status, metrics) = get(port, "/metrics").await.expect("metrics served");
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(status, 200);
+        assert!(
+            metrics.contains(r#"netral_questions_total{outcome="answered",platform="discord"} 1"#),
+            "{metrics}"
+        );
+        let declined: u64 = metrics
+            .lines()
+            .filter(|l| {
+                l.starts_with("netral_questions_total{")
+                    && l.contains(r#"platform="discord""#)
+                    && !l.contains("answered")
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum();
+        assert_eq!(declined, 1, "{metrics}");
+        assert!(
+            metrics.contains(r#"netral_answer_seconds_count{platform="discord"} 2"#),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains(r#"netral_up{component="discord"} 1"#),
+            "{metrics}"
+        );
+        assert!(metrics.contains("netral_model_info{"), "{metrics}");
+    }
+
     /// Runs `netral discord` with debug logging, has it answer a command and a mention, sends
     /// it `signal`, and checks a clean exit with the token nowhere in its output.
     async fn answer_then_stop_on(signal: &str) {

@@ -55,7 +55,9 @@ impl Server {
         let recorded = Arc::new(Recorded::default());
         let listener = netral::http::bind(&config).await.expect("bind");
         let addr = listener.local_addr().unwrap();
-        let app = netral::http::router(engine(), recorded.clone(), &config);
+        // Counted in the shared metrics like in production, then recorded here.
+        let recorder = Arc::new(netral::metrics::Metered::new(recorded.clone()));
+        let app = netral::http::router(engine(), recorder, &config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(netral::http::serve_until(listener, app, async move {
             let _ = rx.await;
@@ -173,9 +175,17 @@ async fn every_documented_response_happens_and_matches_the_document() {
     let server = Server::default().await;
     let mut api = Checked::new(&server).await;
 
+    // Health, shared with the other front ends: a component that is down makes it 503.
     let (status, health) = server.get("/healthz").await;
     api.check("GET", "/healthz", status, &health);
-    assert_eq!(health["status"], "ok");
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+    let shared = netral::metrics::Health::global();
+    shared.set_down("uji", "dimatikan oleh tes");
+    let (status, health) = server.get("/healthz").await;
+    shared.remove("uji");
+    api.check("GET", "/healthz", status, &health);
+    assert_eq!(status, 503);
+    assert_eq!(health["components"]["uji"], "dimatikan oleh tes");
 
     // A question the bot answers: verdict, legal basis, sources, related, disclaimer.
     let ask =
@@ -356,6 +366,16 @@ async fn every_documented_response_happens_and_matches_the_document() {
         api.check(method, path, status, &body);
         assert_error(status, &body, 429, "too-many-requests");
     }
+
+    // Questions are counted in the shared Prometheus metrics, as platform "web".
+    let metrics = server.request("GET", "/metrics").send().await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("netral_questions_total{") && l.contains("platform=\"web\"")),
+        "{text}"
+    );
 
     let missing: Vec<_> = api
         .spec

@@ -153,6 +153,7 @@ fn many_concurrent_writers_lose_nothing() {
                         platform: Platform::Telegram,
                         chat: ChatKind::Group,
                         asker: Some(&asker),
+                        elapsed: Duration::ZERO,
                     });
                     if i % 10 == 0 {
                         r.feedback(&Feedback {
@@ -231,6 +232,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
             platform: Platform::Discord,
             chat: ChatKind::Group,
             asker: None,
+            elapsed: Duration::ZERO,
         });
         slowest = slowest.max(t.elapsed());
         answered += 1;
@@ -251,6 +253,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
             platform: Platform::Discord,
             chat: ChatKind::Group,
             asker: None,
+            elapsed: Duration::ZERO,
         });
         std::thread::sleep(Duration::from_millis(20));
         if count(&locker, resumed) > 0 {
@@ -590,6 +593,7 @@ fn no_user_identifiers_in_any_table() {
                     platform: Platform::Telegram,
                     chat: ChatKind::Group,
                     asker: Some(asker),
+                    elapsed: Duration::ZERO,
                 });
             }
         }

@@ -50,12 +50,14 @@ pub fn run(
     let mut out = stdout.lock();
     let m = &engine.knowledge().messages;
     let emit = |out: &mut std::io::StdoutLock, q: &str, first: bool| -> std::io::Result<()> {
+        let started = std::time::Instant::now();
         let reply = engine.ask(q);
         recorder.asked(&Asked {
             reply: &reply,
             platform: Platform::Cli,
             chat: ChatKind::Private,
             asker: None,
+            elapsed: started.elapsed(),
         });
         if args.json {
             writeln!(out, "{}", reply_json(&reply))?;

@@ -30,6 +30,7 @@ pub fn run(dir: Option<&Path>, args: HttpArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let engine = std::sync::Arc::new(super::load_engine(dir)?);
+    crate::metrics::Metrics::global().set_knowledge(&engine);
     let recorder = super::recorder();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -42,6 +42,7 @@ fn after_help() -> String {
          NETRAL_KNOWLEDGE  knowledge folder (default: built in)\n  \
          NETRAL_DB         curator store of declined questions and 👍/👎; `off` records nothing\n                    \
          (default: {db})\n  \
+         NETRAL_METRICS_LISTEN  ADDR for GET /healthz and /metrics (telegram, discord, serve)\n  \
          RUST_LOG          log level (default: warn)\n  \
          DISCORD_*         for `netral discord`\n  \
          NETRAL_HTTP_*     for `netral http` (NETRAL_HTTP_LISTEN also starts it in `netral serve`)"
@@ -75,11 +76,18 @@ pub enum Command {
     Serve(serve::ServeArgs),
 }
 
-/// The recorder for declined questions, answers and feedback: the SQLite store at `NETRAL_DB`
-/// (default: a file in the platform's data directory), or nothing with `NETRAL_DB=off`. If the
-/// store cannot be opened, one warning is logged and nothing is recorded: answering never
-/// depends on it. Call `close()` on it at shutdown (or drop it) to write what is queued.
+/// The recorder every front end reports questions and feedback to: it counts them in the
+/// process's metrics ([`crate::metrics::Metered`]) and passes them to the curator store, the
+/// SQLite store at `NETRAL_DB` (default: a file in the platform's data directory), or nothing
+/// with `NETRAL_DB=off`. If the store cannot be opened, one warning is logged and nothing is
+/// recorded: answering never depends on it. Call `close()` on it at shutdown (or drop it) to
+/// write what is queued.
 pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
+    std::sync::Arc::new(crate::metrics::Metered::new(store_recorder()))
+}
+
+/// The curator store's recorder alone (see [`recorder`]).
+fn store_recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
     use crate::core::record::NoRecorder;
     use crate::store::{DB_ENV, Location, SqliteRecorder};
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,6 +106,32 @@ pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
         );
     }
     std::sync::Arc::new(NoRecorder)
+}
+
+/// The address for `/healthz` and `/metrics` from `NETRAL_METRICS_LISTEN` (None: not served),
+/// or the one-line error to print before exiting with status 2.
+pub fn metrics_listen() -> Result<Option<std::net::SocketAddr>, String> {
+    crate::metrics::server::listen_addr_from_env().map_err(|e| e.to_string())
+}
+
+/// Describes the engine's knowledge in the metrics and, when `listen` is set, serves
+/// `/healthz` and `/metrics` there for as long as the current Tokio runtime runs.
+pub async fn serve_metrics(
+    listen: Option<std::net::SocketAddr>,
+    engine: &Engine,
+) -> anyhow::Result<()> {
+    crate::metrics::Metrics::global().set_knowledge(engine);
+    if let Some(addr) = listen {
+        crate::metrics::server::spawn(addr, crate::metrics::server::router())
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {addr} for /healthz and /metrics ({})",
+                    crate::metrics::server::LISTEN_VAR
+                )
+            })?;
+    }
+    Ok(())
 }
 
 /// Loads the engine from `--knowledge DIR` or the built-in knowledge.

@@ -80,12 +80,14 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                     },
                     c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
                     _ => {
+                        let started = std::time::Instant::now();
                         let reply = engine.ask(line);
                         recorder.asked(&Asked {
                             reply: &reply,
                             platform: Platform::Cli,
                             chat: ChatKind::Private,
                             asker: None,
+                            elapsed: started.elapsed(),
                         });
                         print!("{}", plain(&reply, &engine.knowledge().messages, style));
                     }

@@ -15,7 +15,7 @@ use tokio::sync::watch;
     after_help = "Starts Telegram when TELOXIDE_TOKEN (or TELEGRAM_BOT_TOKEN) is set and Discord when \
     DISCORD_TOKEN is set, with the same settings as `netral telegram` (long polling) and `netral discord`, \
     and the HTTP API and web page when NETRAL_HTTP_LISTEN is set (like `netral http --listen`). \
-    SIGINT or SIGTERM stops them all cleanly."
+    NETRAL_METRICS_LISTEN=ADDR serves GET /healthz and /metrics. SIGINT or SIGTERM stops them all cleanly."
 )]
 pub struct ServeArgs {}
 
@@ -54,6 +54,13 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(CONFIG_EXIT));
     }
+    let listen = match super::metrics_listen() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("netral: {e}");
+            return Ok(ExitCode::from(CONFIG_EXIT));
+        }
+    };
     let started: Vec<&str> = [
         telegram.as_ref().map(|_| "telegram"),
         discord.as_ref().map(|_| "discord"),
@@ -71,6 +78,10 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let result = runtime.block_on(async move {
+        if let Err(e) = super::serve_metrics(listen, &engine).await {
+            eprintln!("netral serve: {e:#}");
+            return Some("metrics");
+        }
         // One signal stops every adapter.
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(async move {

@@ -9,15 +9,17 @@ use super::render::{self, Embed};
 use super::send;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
 use crate::core::{Engine, Reply};
+use crate::metrics::{Health, Metrics};
 use serenity::all::{
     CommandDataOptionValue, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
     Context, CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, GuildId,
-    Interaction, Message, Ready,
+    Interaction, Message, Ready, ResumedEvent, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
+use serenity::gateway::ConnectionStage;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub(crate) struct Handler {
     pub engine: Arc<Engine>,
@@ -26,9 +28,14 @@ pub(crate) struct Handler {
     pub defer_after: Duration,
     /// Commands are registered once per process (READY repeats on reconnects).
     pub registered: AtomicBool,
+    /// A READY arrived before: a later one is a reconnect.
+    pub connected_once: AtomicBool,
 }
 
 type Result<T> = std::result::Result<T, serenity::Error>;
+
+/// This adapter's name in `/healthz`.
+pub(crate) const HEALTH: &str = "discord";
 
 /// Logs a failed handler without its secrets; the event is dropped, the shard carries on.
 fn log_failure(what: &str, result: Result<()>) {
@@ -44,6 +51,10 @@ fn log_failure(what: &str, result: Result<()>) {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!("discord: connected as {}", ready.user.name);
+        if self.connected_once.swap(true, Ordering::Relaxed) {
+            Metrics::global().discord_reconnect();
+        }
+        Health::global().set_connected(HEALTH, true);
         if self.registered.load(Ordering::Relaxed) {
             return;
         }
@@ -58,6 +69,20 @@ impl EventHandler for Handler {
             tracing::info!("discord: slash commands registered");
         }
         log_failure("registering the slash commands", result);
+    }
+
+    async fn resume(&self, _: Context, _: ResumedEvent) {
+        tracing::info!("discord: gateway session resumed");
+        Metrics::global().discord_reconnect();
+        Health::global().set_connected(HEALTH, true);
+    }
+
+    async fn shard_stage_update(&self, _: Context, event: ShardStageUpdateEvent) {
+        if event.new == ConnectionStage::Connected {
+            Health::global().set_connected(HEALTH, true);
+        } else {
+            Health::global().set_down(HEALTH, &format!("gateway {}", event.new));
+        }
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
@@ -100,8 +125,9 @@ impl EventHandler for Handler {
             .content
             .replace(&format!("<@{me}>"), " ")
             .replace(&format!("<@!{me}>"), " ");
+        let started = Instant::now();
         let reply = self.engine.ask(question.trim());
-        self.record(&reply, private, msg.author.id.get());
+        self.record(&reply, private, msg.author.id.get(), started);
         let m = &self.engine.knowledge().messages;
         let (embeds, rows) = (
             render::reply_embeds(&reply, m),
@@ -117,7 +143,9 @@ impl EventHandler for Handler {
 }
 
 impl Handler {
-    fn record(&self, reply: &Reply, private: bool, user: u64) {
+    /// Reports a question to the recorder (curator store and metrics); `started` is when it
+    /// arrived.
+    fn record(&self, reply: &Reply, private: bool, user: u64, started: Instant) {
         let asker = format!("discord:{user}");
         self.recorder.asked(&Asked {
             reply,
@@ -128,6 +156,7 @@ impl Handler {
                 ChatKind::Group
             },
             asker: Some(&asker),
+            elapsed: started.elapsed(),
         });
     }
 
@@ -145,10 +174,11 @@ impl Handler {
         reply: std::result::Result<Reply, tokio::task::JoinError>,
         private: bool,
         user: u64,
+        started: Instant,
     ) -> (Vec<Embed>, Vec<Row>) {
         match reply {
             Ok(reply) => {
-                self.record(&reply, private, user);
+                self.record(&reply, private, user, started);
                 self.reply_parts(&reply)
             }
             Err(_) => {
@@ -171,6 +201,7 @@ impl Handler {
                 _ => None,
             })
             .unwrap_or_default();
+        let started = Instant::now();
         let engine = Arc::clone(&self.engine);
         let work = tokio::task::spawn_blocking(move || commands::resolve(&engine, &question));
         tokio::pin!(work);
@@ -182,7 +213,7 @@ impl Handler {
         let private = c.guild_id.is_none();
         match ready {
             Some(reply) => {
-                let (embeds, rows) = self.answered(reply, private, c.user.id.get());
+                let (embeds, rows) = self.answered(reply, private, c.user.id.get(), started);
                 c.create_response(
                     &ctx.http,
                     CreateInteractionResponse::Message(send::interaction_message(
@@ -197,7 +228,7 @@ impl Handler {
                     CreateInteractionResponse::Defer(send::interaction_message(&[], &[], false)),
                 )
                 .await?;
-                let (embeds, rows) = self.answered(work.await, private, c.user.id.get());
+                let (embeds, rows) = self.answered(work.await, private, c.user.id.get(), started);
                 c.edit_response(&ctx.http, send::interaction_edit(&embeds, &rows))
                     .await
                     .map(|_| ())

@@ -80,6 +80,7 @@ pub async fn run_until(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let redacted = |e: &dyn std::fmt::Display| crate::secret::redact(&e.to_string());
+    crate::metrics::Health::global().starting(handler::HEALTH);
     let mut http =
         HttpBuilder::new(config.token.expose()).default_allowed_mentions(send::no_mentions());
     if let Some(base) = &config.api_url {
@@ -107,6 +108,7 @@ pub async fn run_until(
         guild_id: config.guild_id.map(GuildId::new),
         defer_after: config.defer_after,
         registered: AtomicBool::new(false),
+        connected_once: AtomicBool::new(false),
     };
     let mut client = ClientBuilder::new_with_http(http, intents(&config))
         .event_handler(handler)
@@ -124,6 +126,7 @@ pub async fn run_until(
         () = shutdown => {}
     }
     tracing::info!("discord: shutting down");
+    crate::metrics::Health::global().set_down(handler::HEALTH, "stopping");
     let running = !shard_manager.runners.lock().await.is_empty();
     shard_manager.shutdown_all().await;
     if running {

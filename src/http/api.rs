@@ -57,9 +57,11 @@ pub async fn ask(
     // method, look up `conversation` in a bounded, expiring map held in `AppState`, pass its
     // context to the engine instead of calling `ask`, and store the context it returns under
     // the same id. Without an id the question is answered on its own, as now.
+    let started = std::time::Instant::now();
     let reply = app.engine.ask(&request.question);
     let asker = format!("web:{}", client.0);
     app.recorder.asked(&Asked {
+        elapsed: started.elapsed(),
         reply: &reply,
         platform: Platform::Web,
         chat: ChatKind::Private,
@@ -120,12 +122,6 @@ pub async fn feedback(
         "helpful": request.helpful,
         "message": kb.messages.get("web", "feedback-thanks"),
     })))
-}
-
-/// `GET /healthz`: the process is up and answering (the engine is loaded before the server
-/// binds, so answering at all means ready).
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
 }
 
 /// The OpenAPI 3.1 document of this API.

@@ -6,7 +6,9 @@
 //! and answer with the reply as JSON (`reply.rs`); the page (`page.rs`, `assets/web/`) renders
 //! that JSON in a browser. What protects the service is declared here, as tower layers: the
 //! 64 KB body limit, the per-client limit (`limit.rs`), CORS by allow-list (`config.rs`),
-//! panics caught, and every error answered as JSON (`error.rs`).
+//! panics caught, and every error answered as JSON (`error.rs`). `GET /healthz` and
+//! `GET /metrics` come from `crate::metrics`, shared with the other front ends; questions are
+//! counted there through the recorder, like everywhere else.
 
 mod api;
 pub mod config;
@@ -94,11 +96,12 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
         .route("/assets/app.css", get(page::style))
         .route("/assets/app.js", get(page::script))
         .route("/openapi.json", get(api::openapi))
-        .route("/healthz", get(api::healthz))
         .nest("/v1", api)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)
+        // `GET /healthz` and `GET /metrics`, shared with the other front ends.
+        .merge(crate::metrics::server::router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response_with_state(
             texts.clone(),
@@ -181,6 +184,13 @@ pub async fn run_until(
     let listener = bind(&config).await?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     eprintln!("netral http: listening on http://{addr}");
+    let health = crate::metrics::Health::global();
+    health.set_connected(HEALTH_COMPONENT, true);
     tracing::info!(%addr, origins = ?config.origins, limit = ?config.client_limit, "http: listening");
-    serve_until(listener, router(engine, recorder, &config), stop).await
+    let result = serve_until(listener, router(engine, recorder, &config), stop).await;
+    health.remove(HEALTH_COMPONENT);
+    result
 }
+
+/// This front end's name in `/healthz` and `netral_up`.
+const HEALTH_COMPONENT: &str = "http";

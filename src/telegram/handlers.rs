@@ -149,6 +149,7 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
     if over_limit(bot, state, user, chat, thread).await? {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let reply = state.engine.ask(question);
     let asker = format!("telegram:{user}");
     state.recorder.asked(&Asked {
@@ -160,6 +161,7 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
             ChatKind::Group
         },
         asker: Some(&asker),
+        elapsed: started.elapsed(),
     });
     let m = state.messages();
     if private {
