@@ -19,10 +19,13 @@ fn engine() -> Arc<Engine> {
         .clone()
 }
 
+/// A question as recorded: platform, entry answered, asker key.
+type AskedEvent = (Platform, Option<String>, Option<String>);
+
 /// What the server reported for curators.
 #[derive(Default)]
 struct Recorded {
-    asked: Mutex<Vec<(Platform, Option<String>, Option<String>)>>,
+    asked: Mutex<Vec<AskedEvent>>,
     feedback: Mutex<Vec<(String, bool, Platform)>>,
 }
 
