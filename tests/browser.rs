@@ -175,7 +175,11 @@ async fn session(c: &Client, base: &str, width: u32, height: u32, name: &str, vo
         .await
         .expect("related button");
     let related_title = related.text().await.unwrap();
-    related.click().await.expect("press related");
+    // By keyboard: focus the button and press Enter (the sticky question form may cover it for a pointer).
+    related
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("press related");
     let second = c
         .wait()
         .at_most(Duration::from_secs(10))
