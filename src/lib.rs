@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod core;
 pub mod discord;
+pub mod http;
 pub mod knowledge;
 pub mod metrics;
 pub mod secret;

@@ -5,9 +5,11 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+pub use ask::reply_json;
 mod curator;
 mod discord;
 pub mod eval;
+mod http;
 pub mod kb;
 mod repl;
 mod serve;
@@ -43,7 +45,8 @@ fn after_help() -> String {
          (default: {db})\n  \
          NETRAL_METRICS_LISTEN  ADDR for GET /healthz and /metrics (telegram, discord, serve)\n  \
          RUST_LOG          log level (default: warn)\n  \
-         DISCORD_*         for `netral discord`"
+         DISCORD_*         for `netral discord`\n  \
+         NETRAL_HTTP_*     for `netral http` (NETRAL_HTTP_LISTEN also starts it in `netral serve`)"
     )
 }
 
@@ -67,7 +70,10 @@ pub enum Command {
     Discord(discord::DiscordArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Telegram(telegram::TelegramArgs),
-    /// Run every adapter whose token is set (Telegram, Discord or both) in one process.
+    /// Serve the JSON API and the web chat page (default 127.0.0.1:8080).
+    Http(http::HttpArgs),
+    /// Run every adapter whose token is set (Telegram, Discord or both), and the HTTP front end
+    /// when NETRAL_HTTP_LISTEN is set, in one process.
     Serve(serve::ServeArgs),
 }
 
@@ -151,7 +157,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The Telegram bot's start-up facts (getMe flags, mode) are worth seeing by default.
     let default_filter = match cli.command {
-        Command::Telegram(_) | Command::Serve(_) => "warn,netral=info",
+        Command::Telegram(_) | Command::Serve(_) | Command::Http(_) => "warn,netral=info",
         _ => "warn",
     };
     init_logging(default_filter);
@@ -193,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => curator::stats(args),
         Command::Discord(args) => discord::run(dir, args),
         Command::Telegram(args) => telegram::run(dir, args),
+        Command::Http(args) => http::run(dir, args),
         Command::Serve(args) => serve::run(dir, args),
     }
 }

@@ -12,6 +12,8 @@ pub enum Platform {
     Cli,
     Telegram,
     Discord,
+    /// The HTTP API and its web page (`netral http`).
+    Web,
 }
 
 impl Platform {
@@ -20,6 +22,7 @@ impl Platform {
             Platform::Cli => "cli",
             Platform::Telegram => "telegram",
             Platform::Discord => "discord",
+            Platform::Web => "web",
         }
     }
 }
