@@ -205,7 +205,11 @@ async fn session(c: &Client, base: &str, width: u32, height: u32, name: &str, vo
         Some("Membantu")
     );
     let before = votes.0.lock().unwrap().len();
-    thumbs.click().await.expect("press 👍");
+    // By keyboard, like the related question: the sticky question form may cover the button.
+    thumbs
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("press 👍");
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::XPath(

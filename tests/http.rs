@@ -12,6 +12,14 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// The tests that serve share the process-wide health state (`Health::global`): one at a time.
+async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOCK: OnceLock<tokio::sync::Mutex<()>> = OnceLock::new();
+    LOCK.get_or_init(|| tokio::sync::Mutex::new(()))
+        .lock()
+        .await
+}
+
 fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE
@@ -61,6 +69,8 @@ impl Server {
         // Counted in the shared metrics like in production, then recorded here.
         let recorder = Arc::new(netral::metrics::Metered::new(recorded.clone()));
         let app = netral::http::router(engine(), recorder, &config);
+        // Up in the shared health state, as `netral http` registers itself once listening.
+        netral::metrics::Health::global().set_connected("http", true);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(netral::http::serve_until(listener, app, async move {
             let _ = rx.await;
@@ -73,8 +83,17 @@ impl Server {
         }
     }
 
+    /// The default configuration, but with room for the many requests one test sends (the
+    /// per-client limit has its own test).
     async fn default() -> Server {
-        Server::start(HttpConfig::new("127.0.0.1:0")).await
+        Server::start(HttpConfig {
+            client_limit: Some(ClientLimit {
+                per_minute: 6_000,
+                burst: 1_000,
+            }),
+            ..HttpConfig::new("127.0.0.1:0")
+        })
+        .await
     }
 
     fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
@@ -175,6 +194,7 @@ impl Checked {
 
 #[tokio::test]
 async fn every_documented_response_happens_and_matches_the_document() {
+    let _serial = serial().await;
     let server = Server::default().await;
     let mut api = Checked::new(&server).await;
 
@@ -394,6 +414,7 @@ async fn every_documented_response_happens_and_matches_the_document() {
 
 #[tokio::test]
 async fn the_limit_is_per_client_and_says_how_long_to_wait() {
+    let _serial = serial().await;
     let server = Server::start(HttpConfig {
         client_limit: Some(ClientLimit {
             per_minute: 6,
@@ -437,6 +458,7 @@ async fn the_limit_is_per_client_and_says_how_long_to_wait() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_get_json_errors() {
+    let _serial = serial().await;
     let server = Server::default().await;
     let (status, body) = server.get("/v2/ask").await;
     assert_error(status, &body, 404, "not-found");
@@ -449,6 +471,7 @@ async fn unknown_routes_and_methods_get_json_errors() {
 
 #[tokio::test]
 async fn cors_is_off_unless_origins_are_allowed() {
+    let _serial = serial().await;
     let closed = Server::default().await;
     let r = closed
         .request("GET", "/v1/topics")
@@ -500,6 +523,7 @@ async fn cors_is_off_unless_origins_are_allowed() {
 
 #[tokio::test]
 async fn the_page_and_its_assets_come_from_this_server_only() {
+    let _serial = serial().await;
     let server = Server::default().await;
     let r = server.request("GET", "/").send().await.unwrap();
     assert_eq!(r.status(), 200);

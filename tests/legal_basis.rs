@@ -120,6 +120,24 @@ fn fixture_copy() -> tempfile::TempDir {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(&entry, target).unwrap();
     }
+    // kb check also wants a trained classifier and a fitted confidence model.
+    let set = dir.path().join("fit.tsv");
+    std::fs::write(
+        &set,
+        "pns like postingan capres dong\tlike-calon\nasn selfie bareng caleg\tfoto-calon\nresep rendang\t-\n",
+    )
+    .unwrap();
+    for args in [
+        &["kb", "train"][..],
+        &["kb", "calibrate", "--set", set.to_str().unwrap()],
+    ] {
+        let out = netral(dir.path(), args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     dir
 }
 

@@ -411,7 +411,7 @@ mod tests {
     #[test]
     fn out_of_scope_is_its_own_outcome() {
         let engine = engine();
-        let declined = engine.ask("asn buka usaha warung kopi boleh");
+        let declined = engine.ask("kalau pppk gimana?");
         assert_eq!(Outcome::of(&declined), Outcome::Declined);
         let scoped = engine
             .knowledge()
@@ -484,7 +484,7 @@ mod tests {
         let a = engine();
         let mut kb = a.knowledge().clone();
         kb.settings.threshold += 0.01;
-        let b = Engine::new(kb);
+        let b = Engine::with_model(kb, crate::knowledge::builtin_model());
         assert_eq!(knowledge_fingerprint(&a), knowledge_fingerprint(&engine()));
         assert_ne!(knowledge_fingerprint(&a), knowledge_fingerprint(&b));
         assert_eq!(knowledge_fingerprint(&a).len(), 12);
