@@ -18,6 +18,16 @@ fn threshold() -> f32 {
         .threshold
 }
 
+/// The question gets no answer (a decline, with suggestions at most).
+fn assert_declined(q: &str) {
+    let r = engine().ask(q);
+    assert!(
+        !r.answered,
+        "{q:?} answered with {:?} at {:.2}",
+        r.id, r.confidence
+    );
+}
+
 #[test]
 fn the_shipped_classifier_is_used_not_retrained() {
     assert_eq!(
@@ -36,12 +46,7 @@ fn one_shared_word_among_foreign_ones_is_declined() {
         "resep kue lapis legit yang enak",
         "cara memperbaiki motor yang mogok",
     ] {
-        let r = engine().ask(q);
-        assert!(
-            !r.answered,
-            "{q:?} answered with {:?} at {:.2}",
-            r.id, r.confidence
-        );
+        assert_declined(q);
     }
 }
 
@@ -122,12 +127,7 @@ fn anaphoric_fragments_alone_are_not_answered_with_confidence() {
         "terus gimana?",
         "kalau dia?",
     ] {
-        let r = engine().ask(q);
-        assert!(
-            !r.answered,
-            "{q:?} answered with {:?} at {:.2}",
-            r.id, r.confidence
-        );
+        assert_declined(q);
     }
 }
 

@@ -110,14 +110,16 @@ fn is_right(id: &str, kind: EntryKind, accepted: &[String]) -> bool {
 
 /// Share answered and share answered wrongly, at threshold `t`.
 fn risk(model: &ConfidenceModel, questions: &[Question], t: f32) -> (f64, f64) {
+    let model = model.calibrated();
     let (mut answered, mut wrong) = (0usize, 0usize);
     for q in questions {
         let top = q
             .iter()
-            .max_by(|a, b| model.confidence(&a.0).total_cmp(&model.confidence(&b.0)));
-        if let Some((e, right)) = top
+            .map(|(e, right)| (e, right, model.confidence(e)))
+            .max_by(|a, b| a.2.total_cmp(&b.2));
+        if let Some((e, right, confidence)) = top
             && e.kind != EntryKind::Decline
-            && model.confidence(e) >= t
+            && confidence >= t
         {
             answered += 1;
             if !right {

@@ -135,24 +135,19 @@ impl Engine {
             }
         }
         let calibrated = kb.confidence.as_ref().map(|c| c.calibrated());
+        let decline_entries = (0..index.entries().len())
+            .filter(|&e| index.entries()[e].kind == EntryKind::Decline)
+            .collect();
         Engine {
             kb,
             norm,
             index,
             supporting,
-            decline_entries: Vec::new(),
+            decline_entries,
             calibrated,
             intent,
             model_note,
         }
-        .with_decline_entries()
-    }
-
-    fn with_decline_entries(mut self) -> Engine {
-        self.decline_entries = (0..self.index.entries().len())
-            .filter(|&e| self.index.entries()[e].kind == EntryKind::Decline)
-            .collect();
-        self
     }
 
     /// The engine over the knowledge compiled into the binary.

@@ -46,9 +46,9 @@ fn sentences(text: &str) -> Vec<(&str, bool)> {
 }
 
 /// Words capitalised inside a sentence (not its first word, not all capitals), lowercased.
-fn names(text: &str) -> HashSet<String> {
+fn names(sentences: &[(&str, bool)]) -> HashSet<String> {
     let mut out = HashSet::new();
-    for (sentence, _) in sentences(text) {
+    for (sentence, _) in sentences {
         let tokens = sentence
             .split(|c: char| !c.is_alphanumeric())
             .filter(|t| !t.is_empty());
@@ -65,8 +65,8 @@ fn names(text: &str) -> HashSet<String> {
 
 /// Prepares a question.
 pub fn prepare(norm: &Normaliser, text: &str, s: &MatcherSettings) -> Prepared {
-    let names = names(text);
     let parts = sentences(text);
+    let names = names(&parts);
     let words: Vec<Vec<String>> = parts.iter().map(|(p, _)| norm.surface(p)).collect();
     let total: usize = words.iter().map(Vec::len).sum();
     let mut asking: Vec<bool> = parts.iter().map(|(_, q)| *q).collect();
@@ -109,7 +109,9 @@ mod tests {
 
     #[test]
     fn names_are_capitalised_words_inside_a_sentence() {
-        let n = names("Heboh foto bareng Ganjar Pranowo. PNS BOLEH? Bupati Lahat datang");
+        let n = names(&sentences(
+            "Heboh foto bareng Ganjar Pranowo. PNS BOLEH? Bupati Lahat datang",
+        ));
         assert!(n.contains("ganjar") && n.contains("pranowo"));
         assert!(n.contains("lahat"));
         assert!(
