@@ -8,7 +8,7 @@ use super::query;
 use super::reply::{DeclineReason, Link, Quote, Reply};
 use super::train::Settings as TrainSettings;
 use crate::knowledge::{Files, KnowledgeBase, LoadError};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 /// One ranked candidate, for `:explain`, inline queries and autocompletion.
@@ -122,7 +122,7 @@ impl Engine {
         model_note: Option<String>,
     ) -> Engine {
         let index = Index::build(&kb, &norm);
-        let mut supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::new();
+        let mut supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::default();
         for (ai, a) in kb.articles.iter().enumerate() {
             for (xi, x) in a.excerpts.iter().enumerate() {
                 let terms = norm.tokens(&x.text);
@@ -269,8 +269,12 @@ impl Engine {
             .take(CANDIDATES_PER_MATCHER)
             .map(|h| self.index.entry_number(h.doc))
             .collect();
-        let mut by_prob: Vec<usize> = (0..probs.len().min(entries.len())).collect();
-        by_prob.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+        // The classifier's best entries, best first (ties by entry number): one more than are
+        // picked, so that each picked entry knows its best rival.
+        let by_prob = top_entries(
+            &probs[..probs.len().min(entries.len())],
+            CANDIDATES_PER_MATCHER + 1,
+        );
         for &e in by_prob.iter().take(CANDIDATES_PER_MATCHER) {
             if !picked.contains(&e) {
                 picked.push(e);
@@ -638,5 +642,32 @@ impl Engine {
             let a = &self.kb.articles[ai];
             self.quote(a, &a.excerpts[xi])
         })
+    }
+}
+
+/// The `k` entries of highest probability, best first; ties go to the lower entry number.
+fn top_entries(probs: &[f32], k: usize) -> Vec<usize> {
+    let mut top: Vec<usize> = Vec::with_capacity(k + 1);
+    for (e, &p) in probs.iter().enumerate() {
+        if top.len() == k && top.last().is_some_and(|&last| probs[last] >= p) {
+            continue;
+        }
+        let at = top.partition_point(|&t| probs[t] >= p);
+        top.insert(at, e);
+        top.truncate(k);
+    }
+    top
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_entries;
+
+    #[test]
+    fn top_entries_are_the_best_first_with_ties_to_the_lower_number() {
+        let probs = [0.1, 0.3, 0.05, 0.3, 0.25];
+        assert_eq!(top_entries(&probs, 3), vec![1, 3, 4]);
+        assert_eq!(top_entries(&probs, 10), vec![1, 3, 4, 0, 2]);
+        assert_eq!(top_entries(&[], 3), Vec::<usize>::new());
     }
 }

@@ -59,17 +59,21 @@ fn fnv(seed: u8, parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// The features of a sequence of words, merged by bucket (sorted by bucket).
-pub fn extract(words: &[Word<'_>], bits: u32) -> Vec<Feature> {
+/// Calls `f` with every feature of a sequence of words, unmerged: a bucket may come more than
+/// once, and its counts add up. Inference accumulates them directly ([`extract`] merges them
+/// for training).
+pub fn each(words: &[Word<'_>], bits: u32, mut f: impl FnMut(Feature)) {
     let mask = (1u64 << bits) - 1;
-    let mut out: Vec<Feature> = Vec::with_capacity(words.len() * 20);
     let mut push = |h: u64, block: Block, count: f32| {
-        out.push(Feature {
+        f(Feature {
             bucket: (h & mask) as u32,
             block,
             count,
         });
     };
+    // " word " and the byte offset where each of its characters starts (plus its end).
+    let mut padded = String::new();
+    let mut starts: Vec<usize> = Vec::new();
     for (i, w) in words.iter().enumerate() {
         push(fnv(b'w', &[w.stem.as_bytes()]), Block::Word, w.weight);
         if let Some(next) = words.get(i + 1)
@@ -81,25 +85,29 @@ pub fn extract(words: &[Word<'_>], bits: u32) -> Vec<Feature> {
                 w.weight.min(next.weight),
             );
         }
-        // Character n-grams over " word " (byte offsets on char boundaries).
-        let padded: Vec<char> = std::iter::once(' ')
-            .chain(w.surface.chars())
-            .chain(std::iter::once(' '))
-            .collect();
-        let mut buf = [0u8; 4 * CHAR_MAX];
-        for n in CHAR_MIN..=CHAR_MAX {
-            if padded.len() < n {
-                break;
-            }
-            for start in 0..=padded.len() - n {
-                let mut len = 0;
-                for c in &padded[start..start + n] {
-                    len += c.encode_utf8(&mut buf[len..]).len();
-                }
-                push(fnv(b'c', &[&buf[..len]]), Block::Char, w.weight);
+        // Character n-grams over " word " (byte ranges on char boundaries).
+        padded.clear();
+        padded.push(' ');
+        padded.push_str(w.surface);
+        padded.push(' ');
+        starts.clear();
+        starts.extend(padded.char_indices().map(|(at, _)| at));
+        starts.push(padded.len());
+        let chars = starts.len() - 1;
+        let bytes = padded.as_bytes();
+        for n in CHAR_MIN..=CHAR_MAX.min(chars) {
+            for start in 0..=chars - n {
+                let gram = &bytes[starts[start]..starts[start + n]];
+                push(fnv(b'c', &[gram]), Block::Char, w.weight);
             }
         }
     }
+}
+
+/// The features of a sequence of words, merged by bucket (sorted by bucket).
+pub fn extract(words: &[Word<'_>], bits: u32) -> Vec<Feature> {
+    let mut out: Vec<Feature> = Vec::with_capacity(words.len() * 20);
+    each(words, bits, |f| out.push(f));
     out.sort_unstable_by_key(|f| (f.bucket, f.block as u8));
     let mut merged: Vec<Feature> = Vec::with_capacity(out.len());
     for f in out {

@@ -17,8 +17,8 @@
 use super::normalise::Normaliser;
 use super::typo::TypoIndex;
 use crate::knowledge::{KnowledgeBase, MatcherSettings};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 /// A term is "common" when more than this share of the documents contain it.
 pub const COMMON_SHARE: f32 = 0.01;
@@ -49,8 +49,14 @@ struct Doc {
     terms: Vec<u32>,
     /// Σ idf² over the document's terms.
     mass: f32,
-    weight: f32,
+    /// ln of the document's weight (scores are compared as logarithms).
+    ln_weight: f32,
+    /// Bit `common_bit[t]` is set for each of the most common terms `t` the document has.
+    common_mask: u64,
 }
+
+/// `common_bit` of a term that has no bit in the documents' `common_mask`.
+const NO_BIT: u8 = u8::MAX;
 
 /// A scored entry.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +93,8 @@ pub struct Index {
     idf: Vec<f32>,
     postings: Vec<Vec<u32>>,
     common: Vec<bool>,
+    /// Each term's bit in [`Doc::common_mask`], or [`NO_BIT`].
+    common_bit: Vec<u8>,
     unknown_idf: f32,
     typo: TypoIndex,
     typo_weight: f32,
@@ -97,7 +105,10 @@ pub struct Index {
 }
 
 thread_local! {
-    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-thread scratch space of [`Index::rank`]: document accumulators, the documents
+    /// touched, and the best hit per entry.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>, Vec<Option<Hit>>)> =
+        const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 impl Index {
@@ -146,8 +157,8 @@ impl Index {
             );
         }
 
-        let mut terms: HashMap<String, u32> = HashMap::new();
-        let mut surface_freq: HashMap<String, u32> = HashMap::new();
+        let mut terms: HashMap<String, u32> = HashMap::default();
+        let mut surface_freq: HashMap<String, u32> = HashMap::default();
         let mut docs = Vec::with_capacity(raw_docs.len());
         let mut texts = Vec::with_capacity(raw_docs.len());
         for (entry, text, weight) in raw_docs {
@@ -170,7 +181,8 @@ impl Index {
                 entry,
                 terms: ids,
                 mass: 0.0,
-                weight,
+                ln_weight: weight.ln(),
+                common_mask: 0,
             });
             texts.push(text);
         }
@@ -209,7 +221,20 @@ impl Index {
                 .max(f32::EPSILON);
         }
         let common_df = ((docs.len() as f32 * COMMON_SHARE) as usize).max(COMMON_MIN_DF);
-        let common = postings.iter().map(|p| p.len() > common_df).collect();
+        let common: Vec<bool> = postings.iter().map(|p| p.len() > common_df).collect();
+        // The 64 most common terms get a bit in each document's mask, so that ranking checks
+        // them without searching the document's terms.
+        let mut by_df: Vec<u32> = (0..terms.len() as u32)
+            .filter(|&t| common[t as usize])
+            .collect();
+        by_df.sort_by_key(|&t| (std::cmp::Reverse(postings[t as usize].len()), t));
+        let mut common_bit = vec![NO_BIT; terms.len()];
+        for (bit, &t) in by_df.iter().take(64).enumerate() {
+            common_bit[t as usize] = bit as u8;
+            for &d in &postings[t as usize] {
+                docs[d as usize].common_mask |= 1 << bit;
+            }
+        }
         let max_idf = 0.5 * ((1.0 + n).ln() + (1.0 + e).ln());
         let mut words: Vec<String> = surface_freq.keys().cloned().collect();
         words.sort();
@@ -221,6 +246,7 @@ impl Index {
             idf,
             postings,
             common,
+            common_bit,
             unknown_idf: max_idf * s.unknown_idf_share,
             typo: TypoIndex::new(surface_freq),
             typo_weight: s.typo_weight,
@@ -426,8 +452,13 @@ impl Index {
             }
         }
         // Adjacent pairs ("hukuman disiplin") that the knowledge also has count extra.
+        let mut pair_key = String::new();
         for pair in query.windows(2).filter(|p| p[0].term != p[1].term) {
-            if let Some(&id) = self.terms.get(&bigram(&pair[0].term, &pair[1].term)) {
+            pair_key.clear();
+            pair_key.push_str(&pair[0].term);
+            pair_key.push(' ');
+            pair_key.push_str(&pair[1].term);
+            if let Some(&id) = self.terms.get(pair_key.as_str()) {
                 let w = self.bigram_weight * typo(&pair[0]).min(typo(&pair[1]));
                 if !q.iter().any(|(t, _)| *t == Some(id)) {
                     q.push((Some(id), w));
@@ -453,7 +484,7 @@ impl Index {
 
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
-            let (acc, touched) = &mut *guard;
+            let (acc, touched, best) = &mut *guard;
             if acc.len() < self.docs.len() {
                 acc.resize(self.docs.len(), 0.0);
             }
@@ -471,16 +502,31 @@ impl Index {
                 }
             }
             if !all_common {
+                // Common terms only add to documents a rarer term found.
                 for &(t, w) in known.iter().filter(|(t, _)| self.common[*t as usize]) {
                     let contrib = w * self.idf[t as usize].powi(2);
-                    for &d in touched.iter() {
-                        if self.docs[d as usize].terms.binary_search(&t).is_ok() {
-                            acc[d as usize] += contrib;
+                    match self.common_bit[t as usize] {
+                        NO_BIT => {
+                            for &d in touched.iter() {
+                                if self.docs[d as usize].terms.binary_search(&t).is_ok() {
+                                    acc[d as usize] += contrib;
+                                }
+                            }
+                        }
+                        bit => {
+                            let mask = 1u64 << bit;
+                            for &d in touched.iter() {
+                                if self.docs[d as usize].common_mask & mask != 0 {
+                                    acc[d as usize] += contrib;
+                                }
+                            }
                         }
                     }
                 }
             }
-            let mut best: HashMap<u32, Hit> = HashMap::new();
+            // The best document of each entry, indexed by entry number.
+            best.clear();
+            best.resize(self.entries.len(), None);
             for &d in touched.iter() {
                 if exclude == Some(d as usize) {
                     acc[d as usize] = 0.0;
@@ -488,24 +534,30 @@ impl Index {
                 }
                 let doc = &self.docs[d as usize];
                 let dot = acc[d as usize];
-                let score = (dot / qmass).min(1.0).powf(self.query_share)
-                    * (dot / doc.mass).min(1.0).powf(1.0 - self.query_share)
-                    * doc.weight;
+                // score = (dot/qmass)^q · (dot/mass)^(1−q) · weight, compared as its logarithm
+                // (two ln instead of two powf per document; exp only for each entry's best).
+                let log_score = self.query_share * (dot / qmass).min(1.0).ln()
+                    + (1.0 - self.query_share) * (dot / doc.mass).min(1.0).ln()
+                    + doc.ln_weight;
                 acc[d as usize] = 0.0;
                 let hit = Hit {
                     entry: self.entries[doc.entry as usize],
-                    score,
+                    score: log_score,
                     doc: d as usize,
                 };
-                best.entry(doc.entry)
-                    .and_modify(|h| {
-                        if score > h.score {
-                            *h = hit;
-                        }
-                    })
-                    .or_insert(hit);
+                let slot = &mut best[doc.entry as usize];
+                if slot.is_none_or(|h: Hit| log_score > h.score) {
+                    *slot = Some(hit);
+                }
             }
-            let mut hits: Vec<Hit> = best.into_values().collect();
+            let mut hits: Vec<Hit> = best
+                .iter()
+                .flatten()
+                .map(|h| Hit {
+                    score: h.score.exp(),
+                    ..*h
+                })
+                .collect();
             hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
             hits
         })

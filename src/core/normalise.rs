@@ -10,7 +10,7 @@
 //! dropped; last, every word not on the protected list is stemmed (Snowball Indonesian).
 
 use crate::knowledge::Lexicon;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// Chat prefixes that are joined to the word after a hyphen ("nge-like" → "ngelike").
@@ -31,7 +31,7 @@ pub struct Normaliser {
 
 impl Normaliser {
     pub fn new(lexicon: &Lexicon) -> Normaliser {
-        let mut synonyms: HashMap<String, Vec<Synonym>> = HashMap::new();
+        let mut synonyms: HashMap<String, Vec<Synonym>> = HashMap::default();
         for (variant, canonical) in &lexicon.synonyms {
             // Variants are written in their post-slang form; accept either form.
             let variant: Vec<String> = variant.iter().map(|w| w.to_lowercase()).collect();
@@ -46,7 +46,11 @@ impl Normaliser {
             list.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         }
         Normaliser {
-            slang: lexicon.slang.clone(),
+            slang: lexicon
+                .slang
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             synonyms,
             protected: lexicon.protected.iter().cloned().collect(),
             particles: lexicon.particles.iter().cloned().collect(),
@@ -116,7 +120,7 @@ impl Normaliser {
         self.surface(text).iter().map(|w| self.stem(w)).collect()
     }
 
-    fn apply_synonyms(&self, words: Vec<String>) -> Vec<String> {
+    fn apply_synonyms(&self, mut words: Vec<String>) -> Vec<String> {
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         'outer: while i < words.len() {
@@ -131,7 +135,7 @@ impl Normaliser {
                     }
                 }
             }
-            out.push(words[i].clone());
+            out.push(std::mem::take(&mut words[i]));
             i += 1;
         }
         out
@@ -169,8 +173,21 @@ fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces.
 fn clean(text: &str) -> String {
-    strip_tags(text)
-        .nfkc()
+    let text = strip_tags(text);
+    if text.is_ascii() {
+        // NFKC and diacritics leave ASCII as it is: the same rules, byte by byte.
+        return text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'-' {
+                    char::from(b.to_ascii_lowercase())
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+    }
+    text.nfkc()
         .flat_map(char::to_lowercase)
         .map(|c| {
             let c = if c.is_ascii() || !c.is_alphabetic() {
@@ -193,6 +210,10 @@ fn clean(text: &str) -> String {
 
 /// Runs of three or more equal letters collapse to one ("bolehhh" → "boleh").
 fn collapse_runs(word: &str) -> String {
+    let b = word.as_bytes();
+    if word.is_ascii() && !b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
+        return word.to_string();
+    }
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
     let mut i = 0;
@@ -215,6 +236,9 @@ fn collapse_runs(word: &str) -> String {
 
 /// Splits one whitespace-free chunk into words: hyphens, reduplication, digit suffixes.
 fn split_word(raw: &str) -> Vec<String> {
+    if !raw.bytes().any(|b| b == b'-' || b.is_ascii_digit()) {
+        return vec![raw.to_string()];
+    }
     let parts: Vec<&str> = raw.split('-').filter(|p| !p.is_empty()).collect();
     let mut words: Vec<String> = Vec::new();
     match parts.as_slice() {

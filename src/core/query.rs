@@ -11,7 +11,7 @@
 
 use super::normalise::Normaliser;
 use crate::knowledge::MatcherSettings;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// A question prepared for matching.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,7 +47,7 @@ fn sentences(text: &str) -> Vec<(&str, bool)> {
 
 /// Words capitalised inside a sentence (not its first word, not all capitals), lowercased.
 fn names(sentences: &[(&str, bool)]) -> HashSet<String> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (sentence, _) in sentences {
         let tokens = sentence
             .split(|c: char| !c.is_alphanumeric())

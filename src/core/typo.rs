@@ -5,7 +5,7 @@
 //! the real Damerau–Levenshtein distance. This costs well under a microsecond per unknown
 //! word, where a scan with `strsim` over the whole vocabulary costs hundreds.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Words shorter than this are never corrected: too many short words are one edit apart.
 pub const MIN_LEN: usize = 5;
