@@ -13,7 +13,7 @@
 use criterion::{BenchmarkId, Criterion};
 use netral::core::Engine;
 use netral::core::record::{Asked, ChatKind, NoRecorder, Platform, Recorder};
-use netral::store::SqliteRecorder;
+use netral::store::StoreRecorder;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,8 +50,8 @@ fn answer(engine: &Engine, recorder: &dyn Recorder, i: usize) {
 fn main() {
     let engine = engine();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let store: Arc<SqliteRecorder> =
-        Arc::new(SqliteRecorder::open(&dir.path().join("bench.db")).expect("the store opens"));
+    let store: Arc<StoreRecorder> =
+        Arc::new(StoreRecorder::open(&dir.path().join("bench.db")).expect("the store opens"));
     let recorders: [(&str, Arc<dyn Recorder>); 2] = [
         ("no-recorder", Arc::new(NoRecorder)),
         ("sqlite-store", store.clone()),
@@ -74,7 +74,7 @@ fn main() {
         // A store of its own: at this pace most events are dropped (queue full), which must
         // not spill into the measures below.
         let own = Arc::new(
-            SqliteRecorder::open(&dir.path().join("record-only.db")).expect("the store opens"),
+            StoreRecorder::open(&dir.path().join("record-only.db")).expect("the store opens"),
         );
         let only: [(&str, Arc<dyn Recorder>); 2] = [
             ("no-recorder", Arc::new(NoRecorder)),
