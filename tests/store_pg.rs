@@ -496,3 +496,44 @@ fn a_malformed_url_exits_2_in_one_line() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// The README's split of rights: the owner runs `netral db migrate`; a replica's role with
+/// only `SELECT, INSERT, UPDATE` on the five tables (no right to create anything) records.
+#[test]
+fn a_replica_role_with_only_the_documented_grants_records() {
+    let Some(pg) = PgServer::start() else { return };
+    run(&pg.url(), &["db", "migrate"]);
+    let mut admin = pg.client("netral");
+    admin
+        .batch_execute(
+            "CREATE ROLE replica LOGIN PASSWORD 'replica-password-1';
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+             GRANT SELECT, INSERT, UPDATE ON meta, declined, feedback, answer_count, asker_day
+                 TO replica;",
+        )
+        .unwrap();
+    let url = pg
+        .url()
+        .replace(&format!("netral:{PASSWORD}@"), "replica:replica-password-1@");
+    let out = netral(&url)
+        .args(["ask", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(
+                b"bolehkah asn like postingan capres\ncuti melahirkan berapa lama\nbolehkah asn like postingan capres\n",
+            )?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("WARN"), "{err}");
+    assert_eq!(
+        count(&mut admin, "SELECT SUM(answers)::bigint FROM answer_count"),
+        2
+    );
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM declined"), 1);
+}
