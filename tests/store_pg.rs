@@ -512,9 +512,10 @@ fn a_replica_role_with_only_the_documented_grants_records() {
                  TO replica;",
         )
         .unwrap();
-    let url = pg
-        .url()
-        .replace(&format!("netral:{PASSWORD}@"), "replica:replica-password-1@");
+    let url = pg.url().replace(
+        &format!("netral:{PASSWORD}@"),
+        "replica:replica-password-1@",
+    );
     let out = netral(&url)
         .args(["ask", "--json"])
         .stdin(Stdio::piped())
