@@ -5,126 +5,22 @@
 #[allow(dead_code)]
 mod common;
 
-use netral::core::Engine;
-use netral::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
-use netral::store::{
-    AskedEvent, Event, FeedbackEvent, Options, Outcome, SqliteRecorder, Store, now,
+use common::store_cells;
+use common::store_script::{
+    DAY, NEAR, answered, check_scripted_period, declined, engine, netral, scripted_end,
+    scripted_period, vote,
 };
+use netral::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
+use netral::store::{Options, Store, StoreRecorder, now};
 use rusqlite::Connection;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const DAY: i64 = 86_400;
-
-/// The fixture entries (`tests/fixtures/knowledge`) with the shipped settings and messages
-/// beside them, assembled once per run under the target directory.
-fn fixture() -> PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("store-knowledge");
-        let _ = std::fs::remove_dir_all(&dir);
-        let copy = |from: &Path, to: &Path| {
-            std::fs::create_dir_all(to).unwrap();
-            for f in std::fs::read_dir(from).unwrap() {
-                let f = f.unwrap().path();
-                if f.extension().is_some_and(|e| e == "toml") {
-                    std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
-                }
-            }
-        };
-        let shipped = root.join("knowledge");
-        for f in ["matcher.toml", "categories.toml", "regulations.toml"] {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(shipped.join(f), dir.join(f)).unwrap();
-        }
-        copy(&shipped.join("messages"), &dir.join("messages"));
-        let entries = root.join("tests/fixtures/knowledge");
-        copy(&entries, &dir);
-        copy(&entries.join("topics"), &dir.join("topics"));
-        // The fixture's own classifier, so the engine uses it instead of training in memory
-        // with a note on standard error.
-        let kb = netral::knowledge::KnowledgeBase::from_dir(&dir).expect("fixture loads");
-        let norm = netral::core::normalise::Normaliser::new(&kb.lexicon);
-        let set = netral::core::intent::training_set(&kb, &norm);
-        let model = netral::core::intent::IntentModel::train(&set, netral::core::intent_settings());
-        std::fs::write(dir.join(netral::core::intent::MODEL_FILE), model.to_bytes()).unwrap();
-        dir
-    })
-    .clone()
-}
-
-fn engine() -> Engine {
-    Engine::from_dir(&fixture()).expect("the fixture knowledge loads")
-}
-
-fn netral(db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_netral"));
-    c.arg("--knowledge")
-        .arg(fixture())
-        .env("NETRAL_DB", db)
-        .env("RUST_LOG", "warn")
-        .env("NO_COLOR", "1")
-        .env_remove("NETRAL_KNOWLEDGE");
-    c
-}
 
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).expect(sql)
-}
-
-/// Suggestions recorded with a declined question.
-const NEAR: &[(&str, f32)] = &[("saksi-tps", 0.3), ("kampanye-ikut", 0.2)];
-
-fn declined(
-    at: i64,
-    platform: Platform,
-    q: &str,
-    near: &[(&str, f32)],
-    oos: Option<&str>,
-    asker: Option<&str>,
-) -> Event {
-    Event::Asked(AskedEvent {
-        at,
-        platform,
-        chat: ChatKind::Group,
-        asker: asker.map(str::to_string),
-        outcome: Outcome::Declined {
-            question: q.to_string(),
-            out_of_scope: oos.map(str::to_string),
-            top_score: 0.3,
-            candidates: near.iter().map(|(id, s)| (id.to_string(), *s)).collect(),
-        },
-    })
-}
-
-fn answered(at: i64, platform: Platform, id: &str, asker: Option<&str>) -> Event {
-    Event::Asked(AskedEvent {
-        at,
-        platform,
-        chat: ChatKind::Private,
-        asker: asker.map(str::to_string),
-        outcome: Outcome::Answered {
-            entry_id: id.to_string(),
-            kind: if id == "sapaan" {
-                netral::core::EntryKind::Smalltalk
-            } else {
-                netral::core::EntryKind::Topic
-            },
-        },
-    })
-}
-
-fn vote(at: i64, platform: Platform, id: &str, helpful: bool) -> Event {
-    Event::Feedback(FeedbackEvent {
-        at,
-        platform,
-        answer_id: id.to_string(),
-        helpful,
-    })
 }
 
 /// Twelve threads over three recorders (three connections, like three processes) on one file:
@@ -138,8 +34,8 @@ fn many_concurrent_writers_lose_nothing() {
         capacity: 100_000,
         ..Options::default()
     };
-    let recorders: Vec<Arc<SqliteRecorder>> = (0..3)
-        .map(|_| Arc::new(SqliteRecorder::open_with(&db, options).unwrap()))
+    let recorders: Vec<Arc<StoreRecorder>> = (0..3)
+        .map(|_| Arc::new(StoreRecorder::open_with(&db, options).unwrap()))
         .collect();
     let questions = [
         "bolehkah asn like postingan capres", // answered
@@ -220,7 +116,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
         .unwrap();
 
     let engine = engine();
-    let recorder = SqliteRecorder::open_with(
+    let recorder = StoreRecorder::open_with(
         &db,
         Options {
             capacity: 64,
@@ -360,21 +256,22 @@ fn recording_can_be_switched_off() {
     assert!(String::from_utf8_lossy(&review.stderr).contains("recording is off"));
 }
 
-/// A database URL this build cannot use is one line and exit 2 — not a folder named `postgres:`,
-/// and never the password.
+/// A database URL netral cannot use — another database, or a PostgreSQL URL that does not
+/// read — is one line and exit 2: not a folder named `mysql:`, and never the password.
 #[test]
 fn a_database_url_is_refused_in_one_line_without_its_password() {
     let dir = tempfile::tempdir().unwrap();
     for url in [
-        "postgres://netral:hunter2@127.0.0.1:5432/netral",
         "mysql://root:hunter2@db/netral",
+        "postgres://netral:hunter2@127.0.0.1:notaport/netral",
     ] {
         for args in [
             &["ask", "cuti melahirkan berapa lama"][..],
             &["stats"],
             &["serve"],
+            &["db", "migrate"],
         ] {
-            let out = netral(Path::new(url))
+            let out = netral(url)
                 .current_dir(dir.path())
                 .args(args)
                 .output()
@@ -609,88 +506,12 @@ fn purge_removes_old_rows_only() {
 fn no_user_identifiers_in_any_table() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("netral.db");
-    let engine = engine();
-    let secrets = [
-        "987654321",          // Telegram user id
-        "123456789012345678", // Discord snowflake
-        "199001012015031002", // a NIP typed in a question
-        "081234567890",       // a phone number typed in a question
-    ];
     {
-        let recorder = SqliteRecorder::open(&db).unwrap();
-        for q in [
-            "NIP saya 199001012015031002, asn buka usaha warung kopi boleh",
-            "wa saya 0812-3456-7890 cuti melahirkan berapa lama",
-            "bolehkah asn like postingan capres",
-        ] {
-            let reply = engine.ask(q);
-            for asker in ["telegram:987654321", "discord:123456789012345678"] {
-                recorder.asked(&Asked {
-                    reply: &reply,
-                    platform: Platform::Telegram,
-                    chat: ChatKind::Group,
-                    asker: Some(asker),
-                    elapsed: Duration::ZERO,
-                });
-            }
-        }
-        recorder.feedback(&Feedback {
-            answer_id: "medsos-interaksi",
-            helpful: false,
-            platform: Platform::Discord,
-        });
+        let recorder = StoreRecorder::open(&db).unwrap();
+        store_cells::record_privacy_scenario(&engine(), &recorder);
     }
-
+    store_cells::assert_private(&store_cells::sqlite_tables(&db));
     let conn = Connection::open(&db).unwrap();
-    let tables = common::store_cells::tables(&conn);
-    // A new table must be looked at here before it is added.
-    assert_eq!(
-        tables,
-        ["meta", "declined", "feedback", "answer_count", "asker_day"],
-        "the privacy rule covers these tables"
-    );
-    for table in &tables {
-        let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for c in &columns {
-            for word in ["user", "name", "chat_id", "asker_id", "sender", "author"] {
-                assert!(!c.contains(word), "column {table}.{c}");
-            }
-        }
-        // Whoever can tell who asked must not be able to tell what they asked.
-        if columns.iter().any(|c| c.contains("asker")) {
-            assert!(
-                !columns.iter().any(|c| c == "question" || c == "at"),
-                "{table}: {columns:?}"
-            );
-        }
-    }
-    let all = common::store_cells::all_cells(&db);
-    let cells = all.len();
-    for (table, text) in &all {
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        for s in secrets {
-            assert!(!text.contains(s) && !digits.contains(s), "{table}: {text}");
-        }
-        assert!(
-            !text.contains("telegram:") && !text.contains("discord:"),
-            "{table}: {text}"
-        );
-    }
-    assert!(cells > 30);
-    // The questions were kept, with the numbers masked.
-    assert_eq!(
-        count(
-            &conn,
-            "SELECT COUNT(*) FROM declined WHERE question LIKE '%<angka>%'"
-        ),
-        4
-    );
     // Two askers counted; the same asker hashes differently in another database.
     assert_eq!(
         count(&conn, "SELECT COUNT(DISTINCT asker_hash) FROM asker_day"),
@@ -734,100 +555,12 @@ fn no_user_identifiers_in_any_table() {
 fn review_and_stats_on_a_scripted_period() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("netral.db");
-    let t = now() - 3_600;
-    use Platform::{Cli, Discord, Telegram};
-    let mut events = vec![
-        // Forty days ago: in `review`, not in `stats --since 30d`.
-        declined(
-            t - 40 * DAY,
-            Telegram,
-            "ASN boleh pasang baliho di rumah?",
-            NEAR,
-            None,
-            Some("telegram:9"),
-        ),
-        answered(t - 40 * DAY, Telegram, "kampanye-ikut", Some("telegram:9")),
-        vote(t - 40 * DAY, Telegram, "kampanye-ikut", false),
-        // One group asked five ways on three platforms.
-        declined(
-            t - 3 * DAY,
-            Telegram,
-            "bolehkah asn jadi pengurus koperasi",
-            NEAR,
-            None,
-            Some("telegram:1"),
-        ),
-        declined(
-            t - 2 * DAY,
-            Telegram,
-            "Bolehkah ASN jadi pengurus koperasi??",
-            NEAR,
-            None,
-            Some("telegram:2"),
-        ),
-        declined(
-            t - DAY,
-            Telegram,
-            "bolehkah asn jadi pengurus koperasi",
-            NEAR,
-            None,
-            Some("telegram:3"),
-        ),
-        declined(
-            t - DAY,
-            Discord,
-            "asn jadi pengurus koperasi boleh",
-            NEAR,
-            None,
-            Some("discord:1"),
-        ),
-        declined(t, Cli, "pengurus koperasi asn", NEAR, None, None),
-        // Another group.
-        declined(
-            t - 5 * DAY,
-            Telegram,
-            "cuti melahirkan berapa lama",
-            &[],
-            None,
-            Some("telegram:1"),
-        ),
-        declined(
-            t,
-            Discord,
-            "berapa lama cuti melahirkan",
-            &[],
-            None,
-            Some("discord:2"),
-        ),
-        // Out of scope on purpose: only with --out-of-scope.
-        declined(
-            t,
-            Telegram,
-            "gaji pppk naik kapan",
-            &[],
-            Some("gaji-tunjangan"),
-            Some("telegram:4"),
-        ),
-    ];
-    for i in 0..5 {
-        events.push(answered(
-            t - i * DAY,
-            Telegram,
-            "medsos-interaksi",
-            Some("telegram:1"),
-        ));
-    }
-    events.push(answered(t, Discord, "saksi-tps", Some("discord:1")));
-    events.push(answered(t, Discord, "saksi-tps", Some("discord:1")));
-    events.push(answered(t, Telegram, "sapaan", Some("telegram:5")));
-    events.push(vote(t, Telegram, "medsos-interaksi", true));
-    events.push(vote(t, Telegram, "medsos-interaksi", true));
-    events.push(vote(t, Discord, "medsos-interaksi", false));
-    events.push(vote(t, Discord, "saksi-tps", false));
-    events.push(vote(t, Discord, "saksi-tps", false));
-    Store::open(&db).unwrap().write(&events).unwrap();
-
-    let run = |args: &[&str]| {
+    let t = scripted_end();
+    Store::open(&db)
+        .unwrap()
+        .write(&scripted_period(t))
+        .unwrap();
+    check_scripted_period(t, |args| {
         let out = netral(&db).args(args).output().unwrap();
         assert!(
             out.status.success(),
@@ -835,113 +568,7 @@ fn review_and_stats_on_a_scripted_period() {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
-    };
-
-    let review = run(&["review"]);
-    assert!(
-        review.starts_with("8 declined question(s) since the store was created, in 3 group(s):"),
-        "{review}"
-    );
-    let groups: Vec<&str> = review.split("\n\n").skip(1).collect();
-    assert_eq!(groups.len(), 3, "{review}");
-    assert!(groups[0].contains("5×"), "{review}");
-    assert!(
-        groups[0].contains("(cli 1, discord 1, telegram 3)"),
-        "{review}"
-    );
-    assert!(
-        groups[0].contains("bolehkah asn jadi pengurus koperasi  (3×)"),
-        "{review}"
-    );
-    assert!(groups[0].contains("pengurus koperasi asn"), "{review}");
-    assert!(groups[0].contains("likely entry: "), "{review}");
-    assert!(
-        groups[1].contains("2×") && groups[1].contains("berapa lama cuti melahirkan"),
-        "{review}"
-    );
-    assert!(
-        groups[2].contains("asn boleh pasang baliho di rumah"),
-        "{review}"
-    );
-    assert!(!review.contains("gaji"), "{review}");
-    let first = netral::store::day(t - 3 * DAY);
-    let last = netral::store::day(t);
-    assert!(groups[0].contains(&format!("{first} … {last}")), "{review}");
-
-    let recent = run(&["review", "--since", "30d", "--out-of-scope"]);
-    assert!(!recent.contains("baliho"), "{recent}");
-    assert!(
-        recent.contains("declined as out of scope (gaji-tunjangan)"),
-        "{recent}"
-    );
-
-    let tsv = run(&["review", "--tsv"]);
-    let cases = netral::cli::eval::parse(&tsv).expect("the TSV reads as an eval file");
-    assert_eq!(cases.len(), 6, "{tsv}");
-    let koperasi: Vec<_> = cases
-        .iter()
-        .filter(|c| c.question.contains("koperasi"))
-        .collect();
-    assert_eq!(koperasi.len(), 3);
-    assert!(
-        koperasi
-            .iter()
-            .all(|c| c.accepted == koperasi[0].accepted && c.accepted.len() == 1)
-    );
-    let cuti: Vec<_> = cases
-        .iter()
-        .filter(|c| c.question.contains("cuti"))
-        .collect();
-    assert!(cuti.iter().all(|c| c.accepted.is_empty()), "{tsv}");
-    assert!(
-        tsv.lines()
-            .next()
-            .unwrap()
-            .starts_with("# netral review --tsv")
-    );
-
-    let stats = run(&["stats", "--since", "30d"]);
-    assert!(stats.contains("questions            16"), "{stats}");
-    assert!(
-        stats.contains("answered              8   50.0 %"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("declined              8   (1 of them out of scope)"),
-        "{stats}"
-    );
-    assert!(stats.contains("distinct askers       7"), "{stats}");
-    assert!(
-        stats.contains("  telegram            6         5      54.5 %        5     2     0"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("  discord             2         2      50.0 %        2     0     3"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("  medsos-interaksi                         5     2     1"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("  saksi-tps                                2     0     2"),
-        "{stats}"
-    );
-    assert!(
-        !stats.contains("sapaan") && !stats.contains("kampanye-ikut"),
-        "{stats}"
-    );
-    let worst = stats.split("Most 👎").nth(1).expect("a most-👎 list");
-    assert!(
-        worst.find("saksi-tps") < worst.find("medsos-interaksi"),
-        "{stats}"
-    );
-
-    let all = run(&["stats", "--since", "all", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
-    assert_eq!(v["answered"], 9);
-    assert_eq!(v["declined"], 9);
-    assert_eq!(v["unhelpful"], 4);
+    });
 }
 
 /// `netral --help` names the variable and prints the default file.
@@ -969,7 +596,7 @@ fn help_shows_where_the_store_is() {
 #[test]
 fn review_without_a_store_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let out = netral(&dir.path().join("none.db"))
+    let out = netral(dir.path().join("none.db"))
         .arg("review")
         .output()
         .unwrap();

@@ -11,7 +11,7 @@ use common::fake_discord::{
 use netral::core::Engine;
 use netral::core::record::Recorder;
 use netral::discord::DiscordConfig;
-use netral::store::SqliteRecorder;
+use netral::store::StoreRecorder;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -42,7 +42,7 @@ async fn a_discord_session_shows_in_review_and_stats_and_leaves_no_user_ids() {
     let mut config = DiscordConfig::new(TOKEN);
     config.api_url = Some(fake.base_url.clone());
     let engine = Arc::new(Engine::builtin().expect("built-in knowledge"));
-    let recorder = Arc::new(SqliteRecorder::open(&db).unwrap());
+    let recorder = Arc::new(StoreRecorder::open(&db).unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(netral::discord::run_until(
         config,

@@ -1,8 +1,9 @@
-//! `netral review` and `netral stats`: the curators' view of the store (`NETRAL_DB`).
+//! `netral review`, `netral stats` and `netral db`: the curators' and operators' view of the
+//! store (`NETRAL_DB`), whichever database it is in.
 
-use crate::store::{self, Location, Store, review, stats};
+use crate::store::{self, Backend, Location, review, stats};
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -38,6 +39,13 @@ pub struct PurgeArgs {
     pub older_than: i64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create the store's tables, or bring them to this version's schema; safe to run again,
+    /// and while bots are writing (replicas also do it at start).
+    Migrate,
+}
+
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// The period to count, ending now (e.g. 30d, 12h, 2w, or all).
@@ -51,22 +59,28 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
-/// The database file the curator commands read.
-fn db_path() -> anyhow::Result<PathBuf> {
-    match Location::from_env() {
-        Location::File(p) => Ok(p),
-        Location::Off => anyhow::bail!(
-            "recording is off ({}=off): nothing to show; set {} to the store's file",
+/// The store the curator commands read, which must exist.
+fn open() -> anyhow::Result<Box<dyn Backend>> {
+    let location = Location::from_env();
+    match store::open_existing(&location) {
+        Some(store) => Ok(store?),
+        None => anyhow::bail!("{}", no_store(&location)),
+    }
+}
+
+/// Why there is no store to read or migrate at `location`.
+fn no_store(location: &Location) -> String {
+    match location {
+        Location::Off => format!(
+            "recording is off ({}=off): nothing to show; set {} to the store's file or URL",
             store::DB_ENV,
             store::DB_ENV
         ),
-        Location::Unknown => anyhow::bail!(
-            "no data directory on this system; set {} to the store's file",
+        Location::Unknown => format!(
+            "no data directory on this system; set {} to the store's file or URL",
             store::DB_ENV
         ),
-        Location::Unsupported(_) => {
-            anyhow::bail!("{}", Location::from_env().problem().unwrap_or_default())
-        }
+        other => other.problem().unwrap_or_default(),
     }
 }
 
@@ -79,14 +93,13 @@ fn period_label(since: i64, secs: i64) -> String {
 }
 
 pub fn review(knowledge: Option<&Path>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
-    let path = db_path()?;
+    let mut db = open()?;
     if let Some(ReviewCommand::Purge(p)) = args.command {
-        let mut db = Store::open_existing(&path)?;
         let before = store::since(p.older_than);
         let n = db.purge(before)?;
         println!(
             "Deleted from {}, everything before {} (UTC): {} declined question(s), {} 👍/👎, {} daily answer count(s), {} daily asker count(s).",
-            path.display(),
+            db.place(),
             store::day(before),
             n.declined,
             n.feedback,
@@ -95,7 +108,6 @@ pub fn review(knowledge: Option<&Path>, args: ReviewArgs) -> anyhow::Result<Exit
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let db = Store::open_existing(&path)?;
     let since = store::since(args.since);
     let rows = db.declined(since, args.out_of_scope)?;
     let engine = super::load_engine(knowledge)?;
@@ -110,13 +122,38 @@ pub fn review(knowledge: Option<&Path>, args: ReviewArgs) -> anyhow::Result<Exit
 }
 
 pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let path = db_path()?;
-    let db = Store::open_existing(&path)?;
-    let s = stats::collect(&db, store::since(args.since))?;
+    let mut db = open()?;
+    let s = stats::collect(db.as_mut(), store::since(args.since))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
         print!("{}", stats::render(&s, args.top));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn db(cmd: DbCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        DbCommand::Migrate => {
+            let location = Location::from_env();
+            let Some(result) = store::migrate(&location) else {
+                anyhow::bail!(
+                    "{}",
+                    no_store(&location).replace("nothing to show", "nothing to migrate")
+                );
+            };
+            let (place, m) = result?;
+            if m.from == m.to {
+                println!("{place}: schema version {}, already up to date.", m.to);
+            } else if m.from == 0 {
+                println!("{place}: created, schema version {}.", m.to);
+            } else {
+                println!(
+                    "{place}: migrated from schema version {} to {}.",
+                    m.from, m.to
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

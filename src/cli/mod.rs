@@ -41,7 +41,8 @@ fn after_help() -> String {
     format!(
         "Environment:\n  \
          NETRAL_KNOWLEDGE  knowledge folder (default: built in)\n  \
-         NETRAL_DB         curator store of declined questions and 👍/👎; `off` records nothing\n                    \
+         NETRAL_DB         curator store of declined questions and 👍/👎: a SQLite file or\n                    \
+         postgres://USER:PASSWORD@HOST:PORT/DATABASE; `off` records nothing\n                    \
          (default: {db})\n  \
          NETRAL_METRICS_LISTEN  ADDR for GET /healthz and /metrics (telegram, discord, serve)\n  \
          RUST_LOG          log level (default: warn)\n  \
@@ -66,6 +67,9 @@ pub enum Command {
     Review(curator::ReviewArgs),
     /// Answered rate, top topics and 👍/👎 per topic and platform over a period (from NETRAL_DB).
     Stats(curator::StatsArgs),
+    /// The curator store's schema: `db migrate` creates or upgrades it in NETRAL_DB.
+    #[command(subcommand)]
+    Db(curator::DbCommand),
     /// Run the Discord bot (token in DISCORD_TOKEN).
     Discord(discord::DiscordArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
@@ -78,10 +82,11 @@ pub enum Command {
 }
 
 /// The recorder every front end reports questions and feedback to: it counts them in the
-/// process's metrics ([`crate::metrics::Metered`]) and passes them to the curator store, the
-/// SQLite store at `NETRAL_DB` (default: a file in the platform's data directory), or nothing
-/// with `NETRAL_DB=off`. If the store cannot be opened, one warning is logged and nothing is
-/// recorded: answering never depends on it. Call `close()` on it at shutdown (or drop it) to
+/// process's metrics ([`crate::metrics::Metered`]) and passes them to the curator store at
+/// `NETRAL_DB` — a SQLite file (default: one in the platform's data directory), a PostgreSQL
+/// database (`postgres://…`) — or nothing with `NETRAL_DB=off`. If the store cannot be opened
+/// or reached, one warning is logged and nothing is recorded meanwhile: answering never
+/// depends on it. Call `close()` on it at shutdown (or drop it) to
 /// write what is queued.
 pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
     std::sync::Arc::new(crate::metrics::Metered::new(store_recorder()))
@@ -90,18 +95,26 @@ pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
 /// The curator store's recorder alone (see [`recorder`]).
 fn store_recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
     use crate::core::record::NoRecorder;
-    use crate::store::{DB_ENV, Location, SqliteRecorder};
+    use crate::store::{DB_ENV, Location, StoreRecorder};
     use std::sync::atomic::{AtomicBool, Ordering};
     static WARNED: AtomicBool = AtomicBool::new(false);
     let problem = match Location::from_env() {
         Location::Off => return std::sync::Arc::new(NoRecorder),
-        Location::File(path) => match SqliteRecorder::open(&path) {
+        Location::File(path) => match StoreRecorder::open(&path) {
             Ok(r) => return std::sync::Arc::new(r),
             Err(e) => format!("cannot open it: {e}"),
         },
+        Location::Postgres(target) => {
+            match StoreRecorder::open_postgres(&target, crate::store::Options::default()) {
+                Ok(r) => return std::sync::Arc::new(r),
+                Err(e) => format!("cannot start it: {e}"),
+            }
+        }
         Location::Unknown => format!("no data directory for it; set {DB_ENV}"),
         // Refused by `run` before any front end starts.
-        Location::Unsupported(_) => return std::sync::Arc::new(NoRecorder),
+        Location::Unsupported(_) | Location::Malformed(_) => {
+            return std::sync::Arc::new(NoRecorder);
+        }
     };
     if !WARNED.swap(true, Ordering::SeqCst) {
         tracing::warn!(
@@ -197,6 +210,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kb(cmd) => kb::run(dir, cmd),
         Command::Review(args) => curator::review(dir, args),
         Command::Stats(args) => curator::stats(args),
+        Command::Db(cmd) => curator::db(cmd),
         Command::Discord(args) => discord::run(dir, args),
         Command::Telegram(args) => telegram::run(dir, args),
         Command::Http(args) => http::run(dir, args),

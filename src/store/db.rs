@@ -1,13 +1,11 @@
-//! The SQLite database: schema, batched writes, the curator queries and purge.
+//! The SQLite backend: schema, batched writes, the curator queries and purge.
 
-use super::{AskedEvent, Event, FeedbackEvent, Outcome, StoreError, day};
-use crate::core::EntryKind;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use super::batch::Batch;
+use super::stats::Counts;
+use super::{Backend, Event, Migrated, StoreError};
+use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use unicode_normalization::UnicodeNormalization;
 
 /// The schema; `PRAGMA user_version` says which one a file has.
 const SCHEMA_VERSION: i64 = 1;
@@ -58,14 +56,8 @@ CREATE TABLE asker_day (
 INSERT INTO meta (key, value) VALUES ('salt', lower(hex(randomblob(32))));
 ";
 
-const DAY: i64 = 86_400;
-
 /// How long a connection waits for another one's write lock before giving up.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
-/// Normalised questions longer than this are cut (characters).
-const MAX_QUESTION_CHARS: usize = 500;
-/// Numbers with at least this many digits are masked (phone numbers, NIP, NIK).
-const MASK_DIGITS: usize = 9;
 
 /// One declined question as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +85,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     salt: String,
+    /// The schema version the file had when it was opened (0: new).
+    found_version: i64,
 }
 
 impl Store {
@@ -138,18 +132,28 @@ impl Store {
             conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
                 r.get::<_, String>(0)
             })
-            .map(Ok)
+            .map(|salt| Ok((version, salt)))
         })()
         .map_err(err)?
         .map_err(|version| StoreError::Newer {
-            path: path.to_path_buf(),
+            place: path.display().to_string(),
             version,
         })?;
+        let (found_version, salt) = salt;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             salt,
+            found_version,
         })
+    }
+
+    /// The schema versions before and after opening (`netral db migrate` reports them).
+    pub fn migrated(&self) -> Migrated {
+        Migrated {
+            from: self.found_version,
+            to: SCHEMA_VERSION,
+        }
     }
 
     /// The database file.
@@ -169,57 +173,46 @@ impl Store {
     }
 
     fn write_inner(&mut self, events: &[Event]) -> rusqlite::Result<()> {
-        // Counts are summed in memory first: one statement per key and batch, not per event.
-        // Keyed by day number (Unix days), formatted once per key.
-        let mut answers: HashMap<(i64, &str, &str, &str, &str), i64> = HashMap::new();
-        let mut askers: HashSet<(i64, &str, &str)> = HashSet::new();
+        let batch = Batch::new(events, &self.salt);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for event in events {
-            match event {
-                Event::Asked(a) => {
-                    let (platform, chat) = (a.platform.as_str(), a.chat.as_str());
-                    match &a.outcome {
-                        Outcome::Answered { entry_id, kind } => {
-                            *answers
-                                .entry((
-                                    a.at.div_euclid(DAY),
-                                    platform,
-                                    chat,
-                                    entry_id,
-                                    kind_name(*kind),
-                                ))
-                                .or_insert(0) += 1;
-                        }
-                        Outcome::Declined { .. } => write_declined(&tx, a)?,
-                    }
-                    if let Some(asker) = &a.asker {
-                        askers.insert((a.at.div_euclid(DAY), platform, asker));
-                    }
-                }
-                Event::Feedback(f) => write_feedback(&tx, f)?,
-            }
-        }
         {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score, candidates)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for d in &batch.declined {
+                stmt.execute(params![
+                    d.at,
+                    d.platform,
+                    d.chat,
+                    d.question,
+                    d.out_of_scope,
+                    d.top_score,
+                    d.candidates
+                ])?;
+            }
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO feedback (at, platform, answer_id, helpful) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for f in &batch.feedback {
+                stmt.execute(params![f.at, f.platform, f.answer_id, f.helpful])?;
+            }
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO answer_count (day, platform, chat, entry_id, kind, answers)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (day, platform, chat, entry_id) DO UPDATE
                  SET answers = answers + excluded.answers",
             )?;
-            for ((d, platform, chat, entry, kind), n) in &answers {
-                stmt.execute(params![day(d * DAY), platform, chat, entry, kind, n])?;
+            for ((day, platform, chat, entry, kind), n) in &batch.answers {
+                stmt.execute(params![day, platform, chat, entry, kind, n])?;
             }
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO asker_day (day, platform, asker_hash) VALUES (?1, ?2, ?3)",
             )?;
-            for (d, platform, asker) in &askers {
-                stmt.execute(params![
-                    day(d * DAY),
-                    platform,
-                    asker_hash(&self.salt, asker)
-                ])?;
+            for (day, platform, hash) in &batch.askers {
+                stmt.execute(params![day, platform, hash])?;
             }
         }
         tx.commit()
@@ -293,29 +286,85 @@ impl Store {
         Ok(purged)
     }
 
-    pub(super) fn query_one<T: rusqlite::types::FromSql>(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Option<T>, StoreError> {
-        self.conn
-            .query_row(sql, params, |r| r.get(0))
-            .optional()
+    /// The raw figures since `since` (Unix seconds) for `netral stats`.
+    pub fn counts(&self, since: i64) -> Result<Counts, StoreError> {
+        self.counts_inner(since)
             .map_err(StoreError::sqlite(&self.path))
     }
 
-    pub(super) fn query_map<T>(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>, StoreError> {
-        (|| {
+    fn counts_inner(&self, since: i64) -> rusqlite::Result<Counts> {
+        fn n(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
+            Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
+        }
+        let pairs = |sql: &str| -> rusqlite::Result<Vec<(String, u64)>> {
             let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map(params, f)?;
-            rows.collect::<rusqlite::Result<Vec<T>>>()
-        })()
-        .map_err(StoreError::sqlite(&self.path))
+            let rows = stmt.query_map([since], |r| Ok((r.get(0)?, n(r, 1)?)))?;
+            rows.collect()
+        };
+        let triples = |sql: &str| -> rusqlite::Result<Vec<(String, u64, u64)>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([since], |r| Ok((r.get(0)?, n(r, 1)?, n(r, 2)?)))?;
+            rows.collect()
+        };
+        Ok(Counts {
+            answered: pairs(
+                "SELECT platform, SUM(answers) FROM answer_count
+                 WHERE day >= date(?1, 'unixepoch') GROUP BY platform",
+            )?,
+            declined: triples(
+                "SELECT platform, COUNT(*), SUM(out_of_scope IS NOT NULL) FROM declined
+                 WHERE at >= ?1 GROUP BY platform",
+            )?,
+            askers: pairs(
+                "SELECT platform, COUNT(DISTINCT asker_hash) FROM asker_day
+                 WHERE day >= date(?1, 'unixepoch') GROUP BY platform",
+            )?,
+            feedback: triples(
+                "SELECT platform, SUM(helpful), SUM(1 - helpful) FROM feedback
+                 WHERE at >= ?1 GROUP BY platform",
+            )?,
+            entry_answers: pairs(
+                "SELECT entry_id, SUM(answers) FROM answer_count
+                 WHERE day >= date(?1, 'unixepoch') AND kind <> 'smalltalk' GROUP BY entry_id",
+            )?,
+            entry_feedback: triples(
+                "SELECT answer_id, SUM(helpful), SUM(1 - helpful) FROM feedback
+                 WHERE at >= ?1 GROUP BY answer_id",
+            )?,
+            distinct_askers: self.conn.query_row(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT platform, asker_hash FROM asker_day
+                 WHERE day >= date(?1, 'unixepoch'))",
+                [since],
+                |r| n(r, 0),
+            )?,
+        })
+    }
+}
+
+impl Backend for Store {
+    fn write(&mut self, events: &[Event]) -> Result<(), StoreError> {
+        Store::write(self, events)
+    }
+
+    fn declined(
+        &mut self,
+        since: i64,
+        include_out_of_scope: bool,
+    ) -> Result<Vec<DeclinedRow>, StoreError> {
+        Store::declined(self, since, include_out_of_scope)
+    }
+
+    fn counts(&mut self, since: i64) -> Result<Counts, StoreError> {
+        Store::counts(self, since)
+    }
+
+    /// Also overwrites the freed pages and shrinks the write-ahead log.
+    fn purge(&mut self, before: i64) -> Result<Purged, StoreError> {
+        Store::purge(self, before)
+    }
+
+    fn place(&self) -> String {
+        self.path.display().to_string()
     }
 }
 
@@ -336,185 +385,5 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             let _ = conn.execute_batch("ROLLBACK");
             Err(e)
         }
-    }
-}
-
-fn kind_name(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Topic => "topic",
-        EntryKind::Article => "article",
-        EntryKind::Smalltalk => "smalltalk",
-        EntryKind::Decline => "decline",
-    }
-}
-
-fn write_declined(tx: &rusqlite::Transaction<'_>, a: &AskedEvent) -> rusqlite::Result<()> {
-    let Outcome::Declined {
-        question,
-        out_of_scope,
-        top_score,
-        candidates,
-    } = &a.outcome
-    else {
-        return Ok(());
-    };
-    tx.prepare_cached(
-        "INSERT INTO declined (at, platform, chat, question, out_of_scope, top_score, candidates)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        a.at,
-        a.platform.as_str(),
-        a.chat.as_str(),
-        normalise(question),
-        out_of_scope,
-        f64::from(*top_score),
-        candidates_json(candidates)
-    ])?;
-    Ok(())
-}
-
-fn write_feedback(tx: &rusqlite::Transaction<'_>, f: &FeedbackEvent) -> rusqlite::Result<()> {
-    let id: String = f.answer_id.chars().take(100).collect();
-    tx.prepare_cached(
-        "INSERT INTO feedback (at, platform, answer_id, helpful) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![f.at, f.platform.as_str(), id, f.helpful])?;
-    Ok(())
-}
-
-fn candidates_json(candidates: &[(String, f32)]) -> String {
-    // Scores rounded to 4 places, as `ask --json` prints them.
-    let rounded: Vec<(&str, f64)> = candidates
-        .iter()
-        .map(|(id, s)| (id.as_str(), (f64::from(*s) * 10_000.0).round() / 10_000.0))
-        .collect();
-    serde_json::to_string(&rounded).unwrap_or_else(|_| "[]".to_string())
-}
-
-/// SHA-256 of the database's salt and the asker key, first 128 bits in hex.
-fn asker_hash(salt: &str, asker: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(salt.as_bytes());
-    h.update([0u8]);
-    h.update(asker.as_bytes());
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Stands in for a masked number between masking and cleaning (a private-use character).
-const MASK: char = '\u{E000}';
-
-/// The text kept for a question: NFKC, lowercase, only letters and digits, single spaces,
-/// long numbers masked as `<angka>`, cut at [`MAX_QUESTION_CHARS`]. Deliberately lighter than
-/// the matcher's normaliser (no slang, no stemming, no letter-run folding): it does not depend
-/// on the knowledge version, and keeps the phrasing a curator wants to label; `netral review`
-/// applies the current normaliser when it groups.
-fn normalise(question: &str) -> String {
-    let nfkc: String = question.nfkc().filter(|c| *c != MASK).collect();
-    let mut out = String::new();
-    let mut chars = 0;
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if !word.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-            word.clear();
-        }
-    };
-    for c in mask_numbers(&nfkc).chars().flat_map(char::to_lowercase) {
-        if c == MASK {
-            flush(&mut word, &mut out);
-            word.push_str("<angka>");
-            flush(&mut word, &mut out);
-        } else if c.is_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-        }
-        chars += 1;
-        if chars >= 4 * MAX_QUESTION_CHARS {
-            break;
-        }
-    }
-    flush(&mut word, &mut out);
-    if out.chars().count() > MAX_QUESTION_CHARS {
-        out = out.chars().take(MAX_QUESTION_CHARS).collect();
-    }
-    out
-}
-
-/// Replaces runs of digits — possibly split by single spaces, dots or hyphens, as phone
-/// numbers are written — that hold at least [`MASK_DIGITS`] digits. Regulation numbers
-/// ("PP 94/2021", "UU 7 tahun 2017") stay.
-fn mask_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        // The run: digits, each separator followed by a digit.
-        let (start, mut end, mut digits) = (i, i, 0);
-        while end < chars.len() {
-            if chars[end].is_ascii_digit() {
-                digits += 1;
-                end += 1;
-            } else if matches!(chars[end], ' ' | '.' | '-')
-                && chars.get(end + 1).is_some_and(char::is_ascii_digit)
-            {
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        if digits >= MASK_DIGITS {
-            out.push(MASK);
-        } else {
-            out.extend(&chars[start..end]);
-        }
-        i = end;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalised_text_keeps_the_phrasing_and_masks_long_numbers() {
-        assert_eq!(
-            normalise("NIP saya 199001012015031002, PPPK blh  ikut kampanye gak??"),
-            "nip saya <angka> pppk blh ikut kampanye gak"
-        );
-        assert_eq!(
-            normalise("wa saya 0812-3456-7890 / +62 812 3456 7890, nik3201234567890001"),
-            "wa saya <angka> <angka> nik <angka>"
-        );
-        assert_eq!(
-            normalise("PP 94/2021 pasal 5, UU 7 tahun 2017 pasal 280 ayat 2"),
-            "pp 94 2021 pasal 5 uu 7 tahun 2017 pasal 280 ayat 2"
-        );
-        assert_eq!(
-            normalise("ＡＳＮ boleh？😀\tnge-like"),
-            "asn boleh nge like"
-        );
-        assert_eq!(normalise(&"kata ".repeat(500)).chars().count(), 500);
-        assert_eq!(normalise("\u{E000} 123"), "123");
-    }
-
-    #[test]
-    fn asker_hash_depends_on_salt() {
-        assert_eq!(asker_hash("a", "telegram:1").len(), 32);
-        assert_ne!(asker_hash("a", "telegram:1"), asker_hash("b", "telegram:1"));
-        assert_eq!(asker_hash("a", "telegram:1"), asker_hash("a", "telegram:1"));
     }
 }

@@ -1,5 +1,5 @@
-//! The curator store: what the front ends saw, kept in SQLite for `netral review` and
-//! `netral stats`.
+//! The curator store: what the front ends saw, kept in SQLite (one process) or PostgreSQL
+//! (several replicas) for `netral review` and `netral stats`.
 //!
 //! What it keeps: each declined question (normalised text, time, platform, chat kind, the
 //! nearest entries and their scores), each 👍/👎 (answer id, time, platform), answer counts per
@@ -8,24 +8,29 @@
 //! never keeps: user names, user ids, chat ids, or the raw question (long digit runs such as
 //! phone numbers or NIPs are masked, too). It is not a conversation log.
 //!
-//! Writing never happens on the answering path: [`SqliteRecorder`], the
+//! Writing never happens on the answering path: [`StoreRecorder`], the
 //! [`Recorder`](crate::core::record::Recorder) that `cli::recorder()` hands to the front ends,
 //! puts each event on a bounded queue and a writer thread commits them in batches. A full queue
-//! or a locked or broken database drops events and logs one warning; answers keep flowing. The
-//! database runs in WAL mode with `synchronous = NORMAL`: a committed batch survives the process
-//! being killed (a power cut may lose the last batches, never corrupt the file).
+//! or a locked, broken or unreachable database drops events and logs one warning; answers keep
+//! flowing.
 //!
-//! [`Store`] is the synchronous side, used by the writer thread and by the curator commands
-//! ([`review`], [`stats`], [`Store::purge`]). `docs/store.md` says how a PostgreSQL backend would
-//! take its place when several replicas run.
+//! Two [`Backend`]s sit behind it and behind the curator commands ([`review`], [`stats`],
+//! purge): [`Store`], a SQLite file in WAL mode with `synchronous = NORMAL` (a committed batch
+//! survives the process being killed), and [`PgStore`], a PostgreSQL database that several
+//! replicas share. Both apply the same privacy rules ([`privacy`], [`batch`]); nothing outside
+//! this module knows which one is in use. `docs/store.md` has the design.
 
+mod batch;
 mod db;
+pub mod pg;
+mod privacy;
 mod recorder;
 pub mod review;
 pub mod stats;
 
 pub use db::{DeclinedRow, Purged, Store};
-pub use recorder::{Options, SqliteRecorder};
+pub use pg::{PgStore, PgTarget};
+pub use recorder::{Options, StoreRecorder};
 
 use crate::core::record::{Asked, ChatKind, Feedback, Platform};
 use crate::core::{DeclineReason, EntryKind};
@@ -33,7 +38,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The environment variable naming the database file; `off` disables recording.
+/// The environment variable naming the database: a file, a `postgres://` URL, or `off`.
 pub const DB_ENV: &str = "NETRAL_DB";
 
 /// Where the store lives, from [`DB_ENV`].
@@ -41,13 +46,17 @@ pub const DB_ENV: &str = "NETRAL_DB";
 pub enum Location {
     /// `NETRAL_DB=off`: record nothing.
     Off,
-    /// The database file.
+    /// The SQLite database file.
     File(PathBuf),
+    /// A PostgreSQL database (`postgres://…` or `postgresql://…`).
+    Postgres(Box<PgTarget>),
     /// No `NETRAL_DB` and no platform data directory to put the default file in.
     Unknown,
-    /// A URL (`scheme://…`) this build cannot store into: the scheme alone, never the rest
-    /// (it may hold a password). PostgreSQL (`postgres://`) is not built yet.
+    /// A URL (`scheme://…`) of another kind of database: the scheme alone, never the rest
+    /// (it may hold a password).
     Unsupported(String),
+    /// A PostgreSQL URL that does not read: why, quoting nothing of it but option names.
+    Malformed(String),
 }
 
 impl Location {
@@ -55,7 +64,10 @@ impl Location {
     pub fn problem(&self) -> Option<String> {
         match self {
             Location::Unsupported(scheme) => Some(format!(
-                "{DB_ENV}: `{scheme}://…` is not a store this build supports: set it to a SQLite file path or `off` (the PostgreSQL store is not built yet)"
+                "{DB_ENV}: `{scheme}://…` is not a store netral supports: set it to postgres://USER:PASSWORD@HOST:PORT/DATABASE, a SQLite file path, or `off`"
+            )),
+            Location::Malformed(why) => Some(format!(
+                "{DB_ENV}: not a usable PostgreSQL URL ({why}); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
             )),
             _ => None,
         }
@@ -72,8 +84,16 @@ impl Location {
             Some(v) if v.eq_ignore_ascii_case("off") => Location::Off,
             Some(v) if v.to_string_lossy().contains("://") => {
                 let text = v.to_string_lossy();
-                let scheme = text.split("://").next().unwrap_or_default();
-                Location::Unsupported(scheme.chars().take(20).collect())
+                let (scheme, rest) = text.split_once("://").unwrap_or_default();
+                let lower = scheme.to_ascii_lowercase();
+                if lower == "postgres" || lower == "postgresql" {
+                    match PgTarget::parse(&format!("{lower}://{rest}")) {
+                        Ok(target) => Location::Postgres(Box::new(target)),
+                        Err(why) => Location::Malformed(why),
+                    }
+                } else {
+                    Location::Unsupported(scheme.chars().take(20).collect())
+                }
             }
             Some(v) if !v.is_empty() => Location::File(PathBuf::from(v)),
             _ => default_path().map_or(Location::Unknown, Location::File),
@@ -87,6 +107,71 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("netral").join("netral.db"))
 }
 
+/// What both databases do: the writer thread's batches and the curators' reads.
+pub trait Backend: Send {
+    /// Gets ready to write (PostgreSQL: connects and migrates). The writer thread calls it
+    /// once before waiting for the first event, so trouble shows at start-up.
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Writes a batch of events in one transaction: all of them or none.
+    fn write(&mut self, events: &[Event]) -> Result<(), StoreError>;
+
+    /// Declined questions since `since` (Unix seconds), oldest first.
+    fn declined(
+        &mut self,
+        since: i64,
+        include_out_of_scope: bool,
+    ) -> Result<Vec<DeclinedRow>, StoreError>;
+
+    /// The figures `netral stats` shows, since `since` (Unix seconds).
+    fn counts(&mut self, since: i64) -> Result<stats::Counts, StoreError>;
+
+    /// Removes every row older than `before` (Unix seconds; daily counts: days before that
+    /// day).
+    fn purge(&mut self, before: i64) -> Result<Purged, StoreError>;
+
+    /// Where the data is, for messages: the file, or `PostgreSQL user@host:port/database`
+    /// (never a password).
+    fn place(&self) -> String;
+}
+
+/// Opens the store at `location` for the curator commands: it must exist (nothing is
+/// created). `None` for locations without a store (`off`, unknown, refused).
+pub fn open_existing(location: &Location) -> Option<Result<Box<dyn Backend>, StoreError>> {
+    match location {
+        Location::File(path) => {
+            Some(Store::open_existing(path).map(|s| Box::new(s) as Box<dyn Backend>))
+        }
+        Location::Postgres(target) => {
+            Some(PgStore::open_existing(target).map(|s| Box::new(s) as Box<dyn Backend>))
+        }
+        _ => None,
+    }
+}
+
+/// Creates or upgrades the schema at `location` (`netral db migrate`); `None` as for
+/// [`open_existing`].
+pub fn migrate(location: &Location) -> Option<Result<(String, Migrated), StoreError>> {
+    match location {
+        Location::File(path) => {
+            Some(Store::open(path).map(|s| (path.display().to_string(), s.migrated())))
+        }
+        Location::Postgres(target) => {
+            Some(PgStore::open(target).map(|s| (target.shown().to_string(), s.migrated())))
+        }
+        _ => None,
+    }
+}
+
+/// Schema versions before and after a migration (`from` 0: there was none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrated {
+    pub from: i64,
+    pub to: i64,
+}
+
 /// What can go wrong opening or using the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -98,10 +183,20 @@ pub enum StoreError {
     #[error("{}: nothing recorded yet (no such file; set {DB_ENV} to the store's file)", path.display())]
     NotFound { path: PathBuf },
     #[error(
-        "{}: written by a newer netral (schema version {version}); upgrade netral or set {DB_ENV} to another file",
-        path.display()
+        "{place}: written by a newer netral (schema version {version}); upgrade netral or set {DB_ENV} to another database"
     )]
-    Newer { path: PathBuf, version: i64 },
+    Newer { place: String, version: i64 },
+    #[error(
+        "{place}: schema version {version} is older than this netral's; run `netral db migrate` first"
+    )]
+    Older { place: String, version: i64 },
+    #[error(
+        "{place}: nothing recorded yet (no netral tables in this database; start a bot, or run `netral db migrate`)"
+    )]
+    NothingThere { place: String },
+    /// A PostgreSQL error, its causes on one line, without the password.
+    #[error("{place}: {message}")]
+    Postgres { place: String, message: String },
     #[error("cannot start the store's writer thread: {0}")]
     Thread(std::io::Error),
     #[error("{}: {source}", path.display())]
@@ -294,7 +389,21 @@ mod tests {
         assert_eq!(Location::parse(Some("OFF".into())), Location::Off);
         assert_eq!(
             Location::parse(Some("postgres://netral:hunter2@db:5432/netral".into())),
-            Location::Unsupported("postgres".into())
+            Location::Postgres(Box::new(
+                PgTarget::parse("postgres://netral:hunter2@db:5432/netral").unwrap()
+            ))
+        );
+        assert!(matches!(
+            Location::parse(Some("PostgreSQL://netral@db/netral".into())),
+            Location::Postgres(_)
+        ));
+        assert!(matches!(
+            Location::parse(Some("postgres://netral:hunter2@db:x/netral".into())),
+            Location::Malformed(_)
+        ));
+        assert_eq!(
+            Location::parse(Some("mysql://root:hunter2@db/netral".into())),
+            Location::Unsupported("mysql".into())
         );
         assert_eq!(
             Location::parse(Some("/tmp/x.db".into())),

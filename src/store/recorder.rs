@@ -1,4 +1,5 @@
-//! [`SqliteRecorder`]: the [`Recorder`] that queues events for a writer thread.
+//! [`StoreRecorder`]: the [`Recorder`] that queues events for a writer thread, which writes
+//! them to a [`Backend`] (SQLite or PostgreSQL).
 //!
 //! The answering path only builds a small owned event and `try_send`s it on a bounded channel:
 //! it never waits for the disk or a lock. The writer thread takes whatever is queued, writes it
@@ -6,7 +7,7 @@
 //! drops events and logs one warning per outage, not one per event; `close` (or drop) writes
 //! what is queued, waiting a bounded time.
 
-use super::{AskedEvent, Event, FeedbackEvent, Store, StoreError, now};
+use super::{AskedEvent, Backend, Event, FeedbackEvent, PgStore, PgTarget, Store, StoreError, now};
 use crate::core::record::{Asked, Feedback, Recorder};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -20,7 +21,7 @@ const MAX_BATCH: usize = 8_192;
 /// After a warning, further outages within this time are logged at `info`, not `warn`.
 const WARNING_INTERVAL: Duration = Duration::from_secs(600);
 
-/// Tuning of a [`SqliteRecorder`].
+/// Tuning of a [`StoreRecorder`].
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Events that may wait for the writer; more are dropped (with a warning).
@@ -43,8 +44,8 @@ impl Default for Options {
     }
 }
 
-/// Records into the SQLite store from a writer thread; see the module docs.
-pub struct SqliteRecorder {
+/// Records into the store from a writer thread; see the module docs.
+pub struct StoreRecorder {
     queue: RwLock<Option<SyncSender<Event>>>,
     /// The writer, and a channel that disconnects when it has finished.
     writer: Mutex<Option<(JoinHandle<()>, Receiver<()>)>>,
@@ -112,14 +113,26 @@ impl Health {
     }
 }
 
-impl SqliteRecorder {
-    /// Opens (or creates) the store at `path` and starts the writer thread.
-    pub fn open(path: &Path) -> Result<SqliteRecorder, StoreError> {
-        SqliteRecorder::open_with(path, Options::default())
+impl StoreRecorder {
+    /// Opens (or creates) the SQLite store at `path` and starts the writer thread.
+    pub fn open(path: &Path) -> Result<StoreRecorder, StoreError> {
+        StoreRecorder::open_with(path, Options::default())
     }
 
-    pub fn open_with(path: &Path, options: Options) -> Result<SqliteRecorder, StoreError> {
-        let store = Store::open(path)?;
+    /// [`StoreRecorder::open`] with other options.
+    pub fn open_with(path: &Path, options: Options) -> Result<StoreRecorder, StoreError> {
+        StoreRecorder::start(Box::new(Store::open(path)?), options)
+    }
+
+    /// Starts recording into the PostgreSQL database at `target`. The writer thread connects
+    /// and migrates; an unreachable server is not an error here: events are dropped with one
+    /// warning until it answers, and recording starts then.
+    pub fn open_postgres(target: &PgTarget, options: Options) -> Result<StoreRecorder, StoreError> {
+        StoreRecorder::start(Box::new(PgStore::writer(target.clone())), options)
+    }
+
+    /// Starts the writer thread on `store`.
+    pub fn start(store: Box<dyn Backend>, options: Options) -> Result<StoreRecorder, StoreError> {
         let (tx, rx) = mpsc::sync_channel(options.capacity.max(1));
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let health = Arc::new(Health::default());
@@ -132,7 +145,7 @@ impl SqliteRecorder {
             })
             .map_err(StoreError::Thread)?;
         let writer_thread = handle.thread().clone();
-        Ok(SqliteRecorder {
+        Ok(StoreRecorder {
             writer_thread,
             half_full: (options.capacity / 2).max(1) as i64,
             queue: RwLock::new(Some(tx)),
@@ -183,7 +196,7 @@ impl SqliteRecorder {
     }
 }
 
-impl Recorder for SqliteRecorder {
+impl Recorder for StoreRecorder {
     fn asked(&self, event: &Asked<'_>) {
         if let Some(e) = AskedEvent::new(event, now()) {
             self.send(Event::Asked(e));
@@ -232,13 +245,21 @@ impl Recorder for SqliteRecorder {
     }
 }
 
-impl Drop for SqliteRecorder {
+impl Drop for StoreRecorder {
     fn drop(&mut self) {
         self.close();
     }
 }
 
-fn write_loop(mut store: Store, rx: &Receiver<Event>, health: &Health, linger: Duration) {
+fn write_loop(
+    mut store: Box<dyn Backend>,
+    rx: &Receiver<Event>,
+    health: &Health,
+    linger: Duration,
+) {
+    if let Err(e) = store.prepare() {
+        health.trouble(&format_args!("cannot write ({e})"));
+    }
     let mut batch = Vec::with_capacity(256);
     while let Ok(first) = rx.recv() {
         batch.push(first);

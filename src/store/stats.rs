@@ -1,6 +1,6 @@
 //! `netral stats`: answered rate, top topics and 👍/👎 per topic and platform over a period.
 
-use super::{Store, StoreError};
+use super::{Backend, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,81 +57,62 @@ fn rate(a: u64, of: u64) -> f64 {
     if of == 0 { 0.0 } else { a as f64 / of as f64 }
 }
 
-fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
-    Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
+/// The raw figures of a period, as a backend reads them; [`collect`] assembles [`Stats`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// Answers per platform.
+    pub answered: Vec<(String, u64)>,
+    /// Declined questions per platform, and how many of those were out of scope.
+    pub declined: Vec<(String, u64, u64)>,
+    /// Distinct askers per platform.
+    pub askers: Vec<(String, u64)>,
+    /// 👍 and 👎 per platform.
+    pub feedback: Vec<(String, u64, u64)>,
+    /// Answers per entry, small talk left out.
+    pub entry_answers: Vec<(String, u64)>,
+    /// 👍 and 👎 per answer id.
+    pub entry_feedback: Vec<(String, u64, u64)>,
+    /// Distinct askers over all platforms (an asker on two platforms counts twice: the keys
+    /// differ).
+    pub distinct_askers: u64,
 }
 
 /// Collects the figures since `since` (Unix seconds; 0 for everything). Answer counts are
 /// kept per day, so they start at the beginning of `since`'s day (UTC).
-pub fn collect(store: &Store, since: i64) -> Result<Stats, StoreError> {
+pub fn collect(store: &mut dyn Backend, since: i64) -> Result<Stats, StoreError> {
+    Ok(assemble(store.counts(since)?, since))
+}
+
+fn assemble(c: Counts, since: i64) -> Stats {
     let mut platforms: BTreeMap<String, PlatformStats> = BTreeMap::new();
-    let entry = |p: &str| -> PlatformStats {
-        PlatformStats {
-            platform: p.to_string(),
+    fn platform(all: &mut BTreeMap<String, PlatformStats>, p: String) -> &mut PlatformStats {
+        all.entry(p.clone()).or_insert_with(|| PlatformStats {
+            platform: p,
             ..PlatformStats::default()
-        }
-    };
-    for (p, n) in store.query_map(
-        "SELECT platform, SUM(answers) FROM answer_count
-         WHERE day >= date(?1, 'unixepoch') GROUP BY platform",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?)),
-    )? {
-        platforms
-            .entry(p.clone())
-            .or_insert_with(|| entry(&p))
-            .answered = n;
+        })
+    }
+    for (p, n) in c.answered {
+        platform(&mut platforms, p).answered = n;
     }
     let mut out_of_scope = 0;
-    for (p, n, oos) in store.query_map(
-        "SELECT platform, COUNT(*), SUM(out_of_scope IS NOT NULL) FROM declined
-         WHERE at >= ?1 GROUP BY platform",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?, count(r, 2)?)),
-    )? {
-        platforms
-            .entry(p.clone())
-            .or_insert_with(|| entry(&p))
-            .declined = n;
+    for (p, n, oos) in c.declined {
+        platform(&mut platforms, p).declined = n;
         out_of_scope += oos;
     }
-    for (p, n) in store.query_map(
-        "SELECT platform, COUNT(DISTINCT asker_hash) FROM asker_day
-         WHERE day >= date(?1, 'unixepoch') GROUP BY platform",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?)),
-    )? {
-        platforms
-            .entry(p.clone())
-            .or_insert_with(|| entry(&p))
-            .askers = n;
+    for (p, n) in c.askers {
+        platform(&mut platforms, p).askers = n;
     }
-    for (p, up, down) in store.query_map(
-        "SELECT platform, SUM(helpful), SUM(1 - helpful) FROM feedback
-         WHERE at >= ?1 GROUP BY platform",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?, count(r, 2)?)),
-    )? {
-        let e = platforms.entry(p.clone()).or_insert_with(|| entry(&p));
+    for (p, up, down) in c.feedback {
+        let e = platform(&mut platforms, p);
         e.helpful = up;
         e.unhelpful = down;
     }
 
     let mut topics: BTreeMap<String, EntryStats> = BTreeMap::new();
-    for (id, n) in store.query_map(
-        "SELECT entry_id, SUM(answers) FROM answer_count
-         WHERE day >= date(?1, 'unixepoch') AND kind <> 'smalltalk' GROUP BY entry_id",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?)),
-    )? {
-        topics.entry(id.clone()).or_default().answers = n;
+    for (id, n) in c.entry_answers {
+        topics.entry(id).or_default().answers = n;
     }
-    for (id, up, down) in store.query_map(
-        "SELECT answer_id, SUM(helpful), SUM(1 - helpful) FROM feedback
-         WHERE at >= ?1 GROUP BY answer_id",
-        [since],
-        |r| Ok((r.get::<_, String>(0)?, count(r, 1)?, count(r, 2)?)),
-    )? {
+    for (id, up, down) in c.entry_feedback {
         let e = topics.entry(id).or_default();
         e.helpful = up;
         e.unhelpful = down;
@@ -146,26 +127,18 @@ pub fn collect(store: &Store, since: i64) -> Result<Stats, StoreError> {
             .then_with(|| a.id.cmp(&b.id))
     });
 
-    let askers = store
-        .query_one::<i64>(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT platform, asker_hash FROM asker_day
-             WHERE day >= date(?1, 'unixepoch'))",
-            [since],
-        )?
-        .unwrap_or(0)
-        .max(0) as u64;
     let platforms: Vec<PlatformStats> = platforms.into_values().collect();
-    Ok(Stats {
+    Stats {
         since: (since > 0).then(|| super::day(since)),
         answered: platforms.iter().map(|p| p.answered).sum(),
         declined: platforms.iter().map(|p| p.declined).sum(),
         out_of_scope,
-        askers,
+        askers: c.distinct_askers,
         helpful: platforms.iter().map(|p| p.helpful).sum(),
         unhelpful: platforms.iter().map(|p| p.unhelpful).sum(),
         platforms,
         topics,
-    })
+    }
 }
 
 /// The figures as the terminal shows them; at most `top` topics.

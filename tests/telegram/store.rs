@@ -5,7 +5,7 @@
 use super::fake::{self, Fake, group_chat, private_chat, text, user};
 use super::{LIKE_ID, LIKE_QUESTION, config, engine};
 use netral::core::record::Recorder;
-use netral::store::SqliteRecorder;
+use netral::store::StoreRecorder;
 use netral::telegram;
 use serde_json::json;
 use std::path::Path;
@@ -38,7 +38,7 @@ async fn a_telegram_session_shows_in_review_and_stats_and_leaves_no_user_ids() {
     let db = dir.path().join("netral.db");
     let fake = Fake::start().await;
     let engine = engine();
-    let recorder = Arc::new(SqliteRecorder::open(&db).unwrap());
+    let recorder = Arc::new(StoreRecorder::open(&db).unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(telegram::run_until(
         config(&fake),
