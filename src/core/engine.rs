@@ -386,6 +386,9 @@ impl Engine {
             return self.decline(question, DeclineReason::Empty, Vec::new());
         }
         let scored = self.score(&terms, exclude);
+        if exclude.is_none() && self.is_fragment(&terms) {
+            return self.decline(question, DeclineReason::LowConfidence, scored);
+        }
         let (threshold, decline_threshold) = match exclude {
             // Left out: the lexical index decides alone, with its own thresholds.
             Some(_) => (
@@ -408,6 +411,22 @@ impl Engine {
             }
             _ => self.decline(question, DeclineReason::LowConfidence, scored),
         }
+    }
+
+    /// Whether the question is a follow-up fragment ("kalau pppk gimana?"): opened by a
+    /// fragment marker, at most five words, and at most one of them neither a marker nor a
+    /// question word. Such a message means something only after an earlier one.
+    fn is_fragment(&self, terms: &[QueryTerm]) -> bool {
+        let s = &self.kb.settings;
+        let is_marker = |t: &QueryTerm| s.fragment_markers.contains(&t.word);
+        let Some(first) = terms.first() else {
+            return false;
+        };
+        let own = terms
+            .iter()
+            .filter(|t| !is_marker(t) && !s.question_cues.contains(&t.word))
+            .count();
+        is_marker(first) && terms.len() <= 5 && own <= 1
     }
 
     /// The full answer for an entry chosen by id (a button, a deep link), if it exists.

@@ -161,11 +161,20 @@ impl Index {
         let mut surface_freq: HashMap<String, u32> = HashMap::default();
         let mut docs = Vec::with_capacity(raw_docs.len());
         let mut texts = Vec::with_capacity(raw_docs.len());
+        // Each distinct word is stemmed once (the phrasings share most of their words).
+        let mut stem_of: HashMap<String, String> = HashMap::default();
         for (entry, text, weight) in raw_docs {
             let mut ids = Vec::new();
             let mut stems = Vec::new();
             for word in norm.surface(&text) {
-                let term = norm.stem(&word);
+                let term = match stem_of.get(&word) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        let stem = norm.stem(&word);
+                        stem_of.insert(word.clone(), stem.clone());
+                        stem
+                    }
+                };
                 *surface_freq.entry(word).or_default() += 1;
                 let next = terms.len() as u32;
                 ids.push(*terms.entry(term.clone()).or_insert(next));

@@ -108,9 +108,14 @@ fn phrasings(kb: &KnowledgeBase) -> Vec<(&str, Vec<&str>)> {
 pub fn source_digest(kb: &KnowledgeBase) -> String {
     let mut h = Sha256::new();
     for (id, texts) in phrasings(kb) {
-        h.update(format!("class {id}\n"));
+        // The same bytes as `format!("class {id}\n")` and `format!("{t}\n")`, without
+        // allocating.
+        h.update(b"class ");
+        h.update(id.as_bytes());
+        h.update(b"\n");
         for t in texts {
-            h.update(format!("{t}\n"));
+            h.update(t.as_bytes());
+            h.update(b"\n");
         }
     }
     let lex = &kb.lexicon;

@@ -5,7 +5,8 @@
 //! the real Damerau–Levenshtein distance. This costs well under a microsecond per unknown
 //! word, where a scan with `strsim` over the whole vocabulary costs hundreds.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use std::hash::Hasher;
 
 /// Words shorter than this are never corrected: too many short words are one edit apart.
 pub const MIN_LEN: usize = 5;
@@ -19,7 +20,9 @@ pub fn max_distance(len: usize) -> usize {
 #[derive(Default)]
 pub struct TypoIndex {
     words: Vec<(String, u32)>,
-    deletes: HashMap<String, Vec<u32>>,
+    /// Hash of each deletion variant → the words that give it. Two variants may share a hash;
+    /// that only adds a candidate, which the distance check then rejects.
+    deletes: HashMap<u64, Vec<u32>>,
 }
 
 impl TypoIndex {
@@ -34,8 +37,8 @@ impl TypoIndex {
             let id = index.words.len() as u32;
             let mut variants = Vec::new();
             deletions(&chars, max_distance(chars.len()), &mut variants);
-            variants.push(word.clone());
-            variants.sort();
+            variants.push(key(&chars));
+            variants.sort_unstable();
             variants.dedup();
             for v in variants {
                 index.deletes.entry(v).or_default().push(id);
@@ -55,7 +58,7 @@ impl TypoIndex {
         let limit = max_distance(chars.len());
         let mut variants = Vec::new();
         deletions(&chars, limit, &mut variants);
-        variants.push(word.to_string());
+        variants.push(key(&chars));
         let mut best: Option<(usize, u32, &str)> = None;
         for v in &variants {
             let Some(ids) = self.deletes.get(v) else {
@@ -89,14 +92,26 @@ impl TypoIndex {
     }
 }
 
-fn deletions(chars: &[char], depth: usize, out: &mut Vec<String>) {
+/// The hash a deletion variant is stored under.
+fn key(chars: &[char]) -> u64 {
+    let mut h = FxHasher::default();
+    for &c in chars {
+        h.write_u32(u32::from(c));
+    }
+    h.finish()
+}
+
+/// The hashes of every string made by deleting up to `depth` characters.
+fn deletions(chars: &[char], depth: usize, out: &mut Vec<u64>) {
     if depth == 0 || chars.len() <= 2 {
         return;
     }
+    let mut shorter: Vec<char> = Vec::with_capacity(chars.len());
     for i in 0..chars.len() {
-        let mut shorter = chars.to_vec();
-        shorter.remove(i);
-        out.push(shorter.iter().collect());
+        shorter.clear();
+        shorter.extend_from_slice(&chars[..i]);
+        shorter.extend_from_slice(&chars[i + 1..]);
+        out.push(key(&shorter));
         deletions(&shorter, depth - 1, out);
     }
 }
