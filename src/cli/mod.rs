@@ -5,6 +5,7 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+pub mod conversation;
 mod curator;
 mod discord;
 pub mod eval;

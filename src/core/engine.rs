@@ -1,5 +1,7 @@
 //! The engine: a question in, a [`Reply`] out. Pure and synchronous; shared by every front end.
 
+use super::context::Context;
+use super::followup::{self, Cues};
 use super::index::{EntryKind, EntryRef, Hit, Index, QueryTerm};
 use super::normalise::Normaliser;
 use super::reply::{DeclineReason, Link, Quote, Reply};
@@ -32,6 +34,8 @@ pub struct Engine {
     index: Index,
     /// Topic id → the excerpts supporting it: (article index, excerpt index, stemmed terms).
     supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
+    /// The conversation cues, normalised (follow-ups, clarifying questions).
+    cues: Cues,
 }
 
 impl Engine {
@@ -51,11 +55,13 @@ impl Engine {
                 }
             }
         }
+        let cues = Cues::new(&kb.conversation, &norm);
         Engine {
             kb,
             norm,
             index,
             supporting,
+            cues,
         }
     }
 
@@ -108,6 +114,14 @@ impl Engine {
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
         self.answer(question, None)
+    }
+
+    /// Answers a message within a conversation: a follow-up ("kalau PPPK?", "sanksinya?") is
+    /// resolved against `ctx`, a clear question is answered on its own, a fragment without
+    /// context and a near tie get a question back. The reply says whether the context was used
+    /// (`followup`, `context`); [`Context::after`] gives the context for the next message.
+    pub fn ask_in(&self, question: &str, ctx: Option<&Context>) -> Reply {
+        followup::answer(self, &self.cues, question, ctx)
     }
 
     /// Asks one of entry `id`'s own phrasings as if it were not in the knowledge: would the
@@ -250,7 +264,10 @@ impl Engine {
             DeclineReason::LowConfidence if suggestions.is_empty() => {
                 m.get("core", "declined-no-suggestions")
             }
-            DeclineReason::LowConfidence => m.get("core", "declined"),
+            // The engine itself never asks back; `followup` builds those replies.
+            DeclineReason::LowConfidence
+            | DeclineReason::Ambiguous
+            | DeclineReason::NeedsContext => m.get("core", "declined"),
         };
         Reply {
             query: question.to_string(),
@@ -271,6 +288,8 @@ impl Engine {
             as_of: None,
             disclaimer: None,
             declined: Some(reason),
+            followup: false,
+            context: None,
         }
     }
 
@@ -300,6 +319,8 @@ impl Engine {
             as_of: None,
             disclaimer: None,
             declined: None,
+            followup: false,
+            context: None,
         };
         match entry.kind {
             EntryKind::Topic => {

@@ -2,15 +2,19 @@
 //!
 //! Pure and synchronous: no async, no platform types, no I/O (the knowledge is loaded by
 //! [`crate::knowledge`] before the engine is built). Every front end — the command line,
-//! Telegram, Discord — calls [`Engine::ask`] and renders the same [`Reply`].
+//! Telegram, Discord — calls [`Engine::ask`] (or [`Engine::ask_in`] with the conversation's
+//! [`Context`], which the front end keeps) and renders the same [`Reply`].
 
+mod context;
 mod engine;
+mod followup;
 mod index;
 pub mod normalise;
 pub mod render;
 mod reply;
 pub mod typo;
 
+pub use context::Context;
 pub use engine::{Candidate, Engine, Explanation};
 pub use index::{EntryKind, QueryTerm};
 pub use reply::{DeclineReason, Link, Quote, Reply};

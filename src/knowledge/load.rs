@@ -390,6 +390,7 @@ impl KnowledgeBase {
         let mut lexicon = Lexicon::default();
         let mut messages = BTreeMap::new();
         let mut settings = None;
+        let mut conversation = None;
         let mut regulations = None;
         // References checked once every id is known: (file, line, from id, to id, what).
         let mut refs: Vec<(String, usize, String, String, &'static str)> = Vec::new();
@@ -428,6 +429,9 @@ impl KnowledgeBase {
                 }
                 "matcher.toml" => {
                     settings = l.parse::<MatcherSettings>(file, text);
+                }
+                "conversation.toml" => {
+                    conversation = l.parse::<super::ConversationCues>(file, text);
                 }
                 "smalltalk.toml" => {
                     if let Some(f) = l.parse::<SmalltalkFile>(file, text) {
@@ -760,6 +764,15 @@ impl KnowledgeBase {
                 format!("missing message `{key}` — add it"),
             );
         }
+        if conversation.is_some() {
+            for key in messages.missing("conversation", super::CONVERSATION_MESSAGE_KEYS) {
+                l.problem(
+                    "messages/conversation.toml",
+                    None,
+                    format!("missing message `{key}` — add it (conversation.toml needs it)"),
+                );
+            }
+        }
         if topics.is_empty() && l.problems.is_empty() {
             l.problem(
                 "topics/",
@@ -787,6 +800,7 @@ impl KnowledgeBase {
             lexicon,
             messages,
             settings,
+            conversation: conversation.unwrap_or_default(),
             regulations,
         })
     }

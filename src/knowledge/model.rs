@@ -236,6 +236,8 @@ pub struct KnowledgeBase {
     pub lexicon: Lexicon,
     pub messages: Messages,
     pub settings: MatcherSettings,
+    /// How follow-ups are recognised (`conversation.toml`; empty without the file).
+    pub conversation: super::ConversationCues,
     pub regulations: BTreeMap<String, String>,
 }
 

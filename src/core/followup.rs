@@ -1,0 +1,360 @@
+//! Follow-ups: answering a message in the light of the conversation so far.
+//!
+//! A message is read for its *shape* before any ranking, with the cues of
+//! `knowledge/conversation.toml`: does it open with a marker ("kalau", "terus", "what about"),
+//! does it ask for an aspect of an answer ("sanksinya", "dasar hukumnya", "sumbernya"), and
+//! which content words are left once markers, aspects and filler are set aside. Then:
+//!
+//! - an *aspect* follow-up (only an aspect, perhaps with words of the entry it follows) gets
+//!   that part of the previous entry as a focused reply;
+//! - a *variant* follow-up (a marker, or only a few content words) is ranked twice — its own
+//!   words, and its words asked together with the previous entry's title — and the two scores
+//!   are blended (`variant_weight`), so the new words choose among entries near the old one;
+//! - a question that stands on its own (no marker, enough words, or answered confidently
+//!   alone) is answered on its own: the context never hijacks a clear question;
+//! - a fragment with no context to follow gets "maksudnya tentang apa?" and suggestions;
+//! - when the two best entries are within `clarify_margin` and the best is below
+//!   `clarify_below`, the reply asks "Maksud Anda: A atau B?" instead of guessing.
+//!
+//! Ranking goes through the engine's public answers ([`Engine::ask`], [`Engine::candidates`],
+//! [`Engine::answer_by_id`]), so the scores here are the matcher's confidence, whatever the
+//! matcher is.
+
+use super::context::Context;
+use super::engine::{Candidate, Engine};
+use super::index::EntryKind;
+use super::normalise::Normaliser;
+use super::reply::{DeclineReason, Link, Reply};
+use crate::knowledge::{Aspect, ConversationCues};
+use std::collections::HashSet;
+
+/// How many candidates each ranking of a variant follow-up keeps.
+const VARIANT_CANDIDATES: usize = 12;
+
+/// The cues of `conversation.toml`, normalised once when the engine is built.
+pub(crate) struct Cues {
+    /// Marker phrases as surface words.
+    markers: Vec<Vec<String>>,
+    filler: HashSet<String>,
+    /// Aspect phrases as surface words, longest first.
+    aspects: Vec<(Vec<String>, Aspect)>,
+    settings: ConversationCues,
+}
+
+/// How a message reads before any ranking.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Shape {
+    /// Whether the message had any words at all.
+    pub words: usize,
+    /// It opens with a follow-up marker ("kalau …", "terus …").
+    pub marker: bool,
+    /// The first aspect it asks for.
+    pub aspect: Option<Aspect>,
+    /// Stems of the words that are neither marker, aspect nor filler.
+    pub content: Vec<String>,
+}
+
+impl Cues {
+    pub(crate) fn new(c: &ConversationCues, norm: &Normaliser) -> Cues {
+        let phrase = |p: &String| norm.surface(p);
+        let mut aspects: Vec<(Vec<String>, Aspect)> = c
+            .aspect
+            .iter()
+            .flat_map(|a| a.phrases.iter().map(move |p| (phrase(p), a.part)))
+            .filter(|(words, _)| !words.is_empty())
+            .collect();
+        aspects.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        let mut markers: Vec<Vec<String>> = c
+            .markers
+            .iter()
+            .map(phrase)
+            .filter(|w| !w.is_empty())
+            .collect();
+        markers.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        Cues {
+            markers,
+            filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
+            aspects,
+            settings: c.clone(),
+        }
+    }
+
+    /// Reads the shape of `question` (already cut to the matcher's length limit).
+    pub(crate) fn shape(&self, norm: &Normaliser, question: &str) -> Shape {
+        let words = norm.surface(question);
+        let at = |i: usize, phrase: &[String]| words[i..].starts_with(phrase);
+        let mut shape = Shape {
+            words: words.len(),
+            ..Shape::default()
+        };
+        let mut i = 0;
+        while i < words.len() {
+            if shape.content.is_empty()
+                && let Some(m) = self.markers.iter().find(|m| at(i, m))
+            {
+                shape.marker = true;
+                i += m.len();
+            } else if let Some((a, part)) = self.aspects.iter().find(|(a, _)| at(i, a)) {
+                shape.aspect.get_or_insert(*part);
+                i += a.len();
+            } else {
+                if !self.filler.contains(&words[i]) {
+                    shape.content.push(norm.stem(&words[i]));
+                }
+                i += 1;
+            }
+        }
+        shape
+    }
+}
+
+/// Answers `question` within the conversation `ctx` (see the module documentation).
+pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&Context>) -> Reply {
+    let kb = engine.knowledge();
+    let s = &cues.settings;
+    let ctx = ctx.filter(|c| !c.is_empty());
+    if let Some(id) = ctx.and_then(|c| c.choice(question))
+        && let Some(reply) = engine.answer_by_id(id)
+    {
+        return followed(reply, question, 1.0, id);
+    }
+    let cut: String = question.chars().take(kb.settings.max_query_chars).collect();
+    let shape = cues.shape(engine.normaliser(), &cut);
+    if shape.words == 0 {
+        return engine.ask(question);
+    }
+    // The entry the conversation is about, if it still exists in this knowledge.
+    let topic = ctx
+        .and_then(|c| c.entry.as_deref())
+        .filter(|id| kb.title_of(id).is_some());
+
+    // Only an aspect ("sanksinya apa?"), or only filler ("yang bener?", "terus gimana?").
+    let aspect_only = shape.content.is_empty()
+        || (shape.aspect.is_some()
+            && topic.is_some_and(|id| {
+                let own = entry_stems(engine, id);
+                shape.content.iter().all(|w| own.contains(w))
+            }));
+    if aspect_only {
+        return match topic {
+            Some(id) => focused(
+                engine,
+                question,
+                id,
+                shape.aspect.unwrap_or(Aspect::Verdict),
+            )
+            .unwrap_or_else(|| engine.ask(question)),
+            None => fragment(engine, question),
+        };
+    }
+
+    let alone = engine.ask(question);
+    if matches!(alone.declined, Some(DeclineReason::OutOfScope(_))) {
+        return alone;
+    }
+    let short = shape.content.len() <= s.short_words;
+    let sure_alone = alone.answered && alone.confidence >= s.sure;
+    let own_question = if shape.marker {
+        !short && sure_alone
+    } else {
+        !short || sure_alone
+    };
+    if own_question {
+        return clarified(engine, alone);
+    }
+    match topic {
+        Some(id) => variant(engine, cues, question, id, alone),
+        None if shape.marker => fragment(engine, question),
+        None => clarified(engine, alone),
+    }
+}
+
+/// The stems of an entry's title: words a follow-up may repeat without changing the subject.
+fn entry_stems(engine: &Engine, id: &str) -> HashSet<String> {
+    engine
+        .knowledge()
+        .title_of(id)
+        .map(|t| engine.normaliser().tokens(t).into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// Marks a reply as resolved against entry `context`.
+fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) -> Reply {
+    reply.query = question.to_string();
+    reply.confidence = confidence;
+    reply.followup = true;
+    reply.context = Some(context.to_string());
+    reply
+}
+
+/// A variant follow-up: the new words ranked alone and together with the previous entry.
+fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str, alone: Reply) -> Reply {
+    let kb = engine.knowledge();
+    let w = cues.settings.variant_weight;
+    let title = kb.title_of(topic).unwrap_or_default();
+    let own = engine.candidates(question, VARIANT_CANDIDATES, false);
+    let joined = engine.candidates(&format!("{question} {title}"), VARIANT_CANDIDATES, false);
+    let mut blended: Vec<(Candidate, f32)> = Vec::new();
+    for (list, weight) in [(own, w), (joined, 1.0 - w)] {
+        for c in list {
+            let add = weight * c.score;
+            match blended.iter_mut().find(|(b, _)| b.id == c.id) {
+                Some((_, score)) => *score += add,
+                None => blended.push((c, add)),
+            }
+        }
+    }
+    blended.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    let Some((best, score)) = blended.first() else {
+        return clarified(engine, alone);
+    };
+    if *score < kb.settings.threshold {
+        return clarified(engine, alone);
+    }
+    let Some(reply) = engine.answer_by_id(&best.id) else {
+        return clarified(engine, alone);
+    };
+    let mut reply = followed(reply, question, *score, topic);
+    reply.suggestions = blended
+        .iter()
+        .skip(1)
+        .filter(|(c, s)| {
+            matches!(c.kind, EntryKind::Topic | EntryKind::Article)
+                && *s >= kb.settings.suggestion_floor
+        })
+        .take(kb.settings.max_suggestions)
+        .map(|(c, s)| Link {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            score: *s,
+        })
+        .collect();
+    clarified(engine, reply)
+}
+
+/// The reply, or "Maksud Anda: A atau B?" when the runner-up is about as good and neither is
+/// convincing.
+fn clarified(engine: &Engine, reply: Reply) -> Reply {
+    let s = &engine.knowledge().conversation;
+    let substantive = matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article));
+    let (Some(id), Some(second)) = (reply.id.clone(), reply.suggestions.first().cloned()) else {
+        return reply;
+    };
+    if !reply.answered
+        || !substantive
+        || reply.confidence >= s.clarify_below
+        || second.score < reply.confidence - s.clarify_margin
+    {
+        return reply;
+    }
+    let first = Link {
+        id,
+        title: reply.title.clone(),
+        score: reply.confidence,
+    };
+    let text = engine.knowledge().messages.fill(
+        "conversation",
+        "clarify",
+        &[("first", &first.title), ("second", &second.title)],
+    );
+    declined(reply, DeclineReason::Ambiguous, text, vec![first, second])
+}
+
+/// "Maksudnya tentang apa?" with the topics nearest to the fragment's words.
+fn fragment(engine: &Engine, question: &str) -> Reply {
+    let kb = engine.knowledge();
+    let suggestions = engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(|c| matches!(c.kind, EntryKind::Topic | EntryKind::Article))
+        .take(kb.settings.max_suggestions)
+        .map(|c| Link {
+            id: c.id,
+            title: c.title,
+            score: c.score,
+        })
+        .collect();
+    let text = kb.messages.get("conversation", "fragment");
+    declined(
+        engine.ask(question),
+        DeclineReason::NeedsContext,
+        text,
+        suggestions,
+    )
+}
+
+/// Turns `reply` into a question back to the user.
+fn declined(reply: Reply, reason: DeclineReason, text: String, suggestions: Vec<Link>) -> Reply {
+    Reply {
+        answered: false,
+        kind: None,
+        id: None,
+        verdict: None,
+        title: String::new(),
+        text,
+        body: String::new(),
+        legal_basis: Vec::new(),
+        sanction: None,
+        sources: Vec::new(),
+        excerpts: Vec::new(),
+        related: Vec::new(),
+        suggestions,
+        as_of: None,
+        disclaimer: None,
+        declined: Some(reason),
+        ..reply
+    }
+}
+
+/// The part `aspect` of entry `id`, as a focused reply (`None` if the entry is gone).
+fn focused(engine: &Engine, question: &str, id: &str, aspect: Aspect) -> Option<Reply> {
+    let m = &engine.knowledge().messages;
+    let mut r = followed(engine.answer_by_id(id)?, question, 1.0, id);
+    let title = r.title.clone();
+    let missing = m.fill("conversation", "aspect-missing", &[("title", &title)]);
+    let lead = |key: &str| m.get("conversation", key);
+    let short = std::mem::take(&mut r.text);
+    let body = std::mem::take(&mut r.body);
+    let sanction = r.sanction.take();
+    let legal_basis = std::mem::take(&mut r.legal_basis);
+    let excerpts = std::mem::take(&mut r.excerpts);
+    let sources = std::mem::take(&mut r.sources);
+    let verdict = r.verdict.take();
+    match aspect {
+        Aspect::Sanction => r.text = sanction.unwrap_or(missing),
+        Aspect::LegalBasis if legal_basis.is_empty() => r.text = missing,
+        Aspect::LegalBasis => {
+            r.text = lead("aspect-lead-legal-basis");
+            r.legal_basis = legal_basis;
+        }
+        Aspect::Sources if sources.is_empty() => r.text = missing,
+        Aspect::Sources => {
+            r.text = lead("aspect-lead-sources");
+            r.sources = sources;
+        }
+        Aspect::Example if excerpts.is_empty() => {
+            r.text = short;
+            r.body = body;
+        }
+        Aspect::Example => {
+            r.text = lead("aspect-lead-example");
+            r.excerpts = excerpts;
+        }
+        Aspect::Explanation => {
+            r.verdict = verdict;
+            r.text = short;
+            r.body = body;
+        }
+        Aspect::Verdict => {
+            r.verdict = verdict;
+            r.text = short;
+            r.legal_basis = legal_basis;
+        }
+    }
+    r.title = m.fill(
+        "conversation",
+        &format!("aspect-title-{}", aspect.key()),
+        &[("title", &title)],
+    );
+    Some(r)
+}

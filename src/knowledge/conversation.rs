@@ -1,0 +1,96 @@
+//! The conversation cues (`conversation.toml`): the words by which a message shows it follows
+//! up the previous answer, and the few numbers that decide between a follow-up, a question of
+//! its own and a clarifying question. Data, read by `core::followup`; the format is documented
+//! in `knowledge/README.md`. Without the file no message is taken as a follow-up.
+
+use serde::{Deserialize, Serialize};
+
+/// The part of an answer an aspect follow-up asks for ("sanksinya?", "dasar hukumnya?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Aspect {
+    /// The sanction.
+    Sanction,
+    /// The legal basis, down to the article.
+    LegalBasis,
+    /// The sources a reader can check.
+    Sources,
+    /// An example: a news excerpt, or the explanation when there is none.
+    Example,
+    /// Why: the explanation.
+    Explanation,
+    /// "Yang bener?": the verdict and short answer again, with the legal basis.
+    Verdict,
+}
+
+impl Aspect {
+    /// The aspect's name in the knowledge files and in message keys (`aspect-title-<name>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Aspect::Sanction => "sanction",
+            Aspect::LegalBasis => "legal-basis",
+            Aspect::Sources => "sources",
+            Aspect::Example => "example",
+            Aspect::Explanation => "explanation",
+            Aspect::Verdict => "verdict",
+        }
+    }
+}
+
+/// The phrases that ask for one aspect.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AspectCue {
+    pub part: Aspect,
+    pub phrases: Vec<String>,
+}
+
+/// Everything `conversation.toml` holds. The default (no file) recognises no follow-up and
+/// never asks a clarifying question.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationCues {
+    /// In a variant follow-up, the share of an entry's score that comes from the new words
+    /// alone; the rest comes from the new words asked together with the previous entry's title.
+    #[serde(default)]
+    pub variant_weight: f32,
+    /// A question its own best entry answers at least this confidently is never a follow-up
+    /// unless it opens with a marker.
+    #[serde(default)]
+    pub sure: f32,
+    /// A message with at most this many content words is a fragment: a follow-up with context,
+    /// "maksudnya tentang apa?" without.
+    #[serde(default)]
+    pub short_words: usize,
+    /// Ask "Maksud Anda: A atau B?" when the best entry scores below `clarify_below` …
+    #[serde(default)]
+    pub clarify_below: f32,
+    /// … and the second best is within this margin of it.
+    #[serde(default)]
+    pub clarify_margin: f32,
+    /// Words that open a follow-up ("kalau", "terus", "what about").
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// Words that carry no content in a follow-up (question words, pronouns, "juga").
+    #[serde(default)]
+    pub filler: Vec<String>,
+    /// The phrases of each aspect.
+    #[serde(default)]
+    pub aspect: Vec<AspectCue>,
+}
+
+/// Message keys of `messages/conversation.toml` every front end relies on.
+pub const CONVERSATION_MESSAGE_KEYS: &[&str] = &[
+    "clarify",
+    "fragment",
+    "aspect-missing",
+    "aspect-title-sanction",
+    "aspect-title-legal-basis",
+    "aspect-title-sources",
+    "aspect-title-example",
+    "aspect-title-explanation",
+    "aspect-title-verdict",
+    "aspect-lead-legal-basis",
+    "aspect-lead-sources",
+    "aspect-lead-example",
+];
