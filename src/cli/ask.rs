@@ -138,7 +138,7 @@ fn conversations(
             result = if args.json {
                 writeln!(out, "{}", turn_json(reply))
             } else {
-                write!(out, "{}\n", plain(reply, m, style))
+                writeln!(out, "{}", plain(reply, m, style))
             };
         });
         if result.is_ok() && !args.json && i + 1 < conversations.len() {

@@ -267,7 +267,8 @@ impl Engine {
             // The engine itself never asks back; `followup` builds those replies.
             DeclineReason::LowConfidence
             | DeclineReason::Ambiguous
-            | DeclineReason::NeedsContext => m.get("core", "declined"),
+            | DeclineReason::NeedsContext
+            | DeclineReason::Doubt => m.get("core", "declined"),
         };
         Reply {
             query: question.to_string(),

@@ -36,6 +36,7 @@ pub(crate) struct Cues {
     /// Marker phrases as surface words.
     markers: Vec<Vec<String>>,
     filler: HashSet<String>,
+    asking: HashSet<String>,
     /// Aspect phrases as surface words, longest first.
     aspects: Vec<(Vec<String>, Aspect)>,
     settings: ConversationCues,
@@ -50,6 +51,8 @@ pub(crate) struct Shape {
     pub marker: bool,
     /// The first aspect it asks for.
     pub aspect: Option<Aspect>,
+    /// It has a word that makes it a question of its own ("boleh", "wajib"), or an aspect.
+    pub asking: bool,
     /// Stems of the words that are neither marker, aspect nor filler.
     pub content: Vec<String>,
 }
@@ -74,6 +77,7 @@ impl Cues {
         Cues {
             markers,
             filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
+            asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
             aspects,
             settings: c.clone(),
         }
@@ -90,6 +94,7 @@ impl Cues {
         let mut i = 0;
         while i < words.len() {
             if shape.content.is_empty()
+                && shape.aspect.is_none()
                 && let Some(m) = self.markers.iter().find(|m| at(i, m))
             {
                 shape.marker = true;
@@ -98,6 +103,7 @@ impl Cues {
                 shape.aspect.get_or_insert(*part);
                 i += a.len();
             } else {
+                shape.asking |= self.asking.contains(&words[i]);
                 if !self.filler.contains(&words[i]) {
                     shape.content.push(norm.stem(&words[i]));
                 }
@@ -128,14 +134,9 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         .and_then(|c| c.entry.as_deref())
         .filter(|id| kb.title_of(id).is_some());
 
-    // Only an aspect ("sanksinya apa?"), or only filler ("yang bener?", "terus gimana?").
-    let aspect_only = shape.content.is_empty()
-        || (shape.aspect.is_some()
-            && topic.is_some_and(|id| {
-                let own = entry_stems(engine, id);
-                shape.content.iter().all(|w| own.contains(w))
-            }));
-    if aspect_only {
+    // Only an aspect ("sanksinya apa?", "yang bener?"), or only filler ("terus gimana?"). Any
+    // content word ("sanksinya kalau PPPK?") makes it a variant instead.
+    if shape.content.is_empty() {
         return match topic {
             Some(id) => focused(
                 engine,
@@ -154,8 +155,10 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     }
     let short = shape.content.len() <= s.short_words;
     let sure_alone = alone.answered && alone.confidence >= s.sure;
+    let asks = shape.asking || shape.aspect.is_some();
     let own_question = if shape.marker {
-        !short && sure_alone
+        let fragment = topic.is_none() && !asks && shape.content.len() <= s.fragment_words;
+        !short && sure_alone && !fragment
     } else {
         !short || sure_alone
     };
@@ -164,18 +167,11 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     }
     match topic {
         Some(id) => variant(engine, cues, question, id, alone),
-        None if shape.marker => fragment(engine, question),
+        None if shape.marker && (short || (!asks && shape.content.len() <= s.fragment_words)) => {
+            fragment(engine, question)
+        }
         None => clarified(engine, alone),
     }
-}
-
-/// The stems of an entry's title: words a follow-up may repeat without changing the subject.
-fn entry_stems(engine: &Engine, id: &str) -> HashSet<String> {
-    engine
-        .knowledge()
-        .title_of(id)
-        .map(|t| engine.normaliser().tokens(t).into_iter().collect())
-        .unwrap_or_default()
 }
 
 /// Marks a reply as resolved against entry `context`.
@@ -349,6 +345,19 @@ fn focused(engine: &Engine, question: &str, id: &str, aspect: Aspect) -> Option<
             r.verdict = verdict;
             r.text = short;
             r.legal_basis = legal_basis;
+        }
+        Aspect::Doubt => {
+            let mut text = m.fill("conversation", "doubt", &[("title", &title)]);
+            for b in &legal_basis {
+                text.push_str("\n• ");
+                text.push_str(&super::render::basis_line(b));
+            }
+            let back = Link {
+                id: id.to_string(),
+                title: title.clone(),
+                score: 1.0,
+            };
+            return Some(declined(r, DeclineReason::Doubt, text, vec![back]));
         }
     }
     r.title = m.fill(

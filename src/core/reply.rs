@@ -39,6 +39,9 @@ pub enum DeclineReason {
     /// A follow-up ("kalau PPPK?", "sanksinya?") with no conversation to follow: `text` asks
     /// what it is about and `suggestions` offers the nearest topics.
     NeedsContext,
+    /// Doubt about the previous answer ("yang bener?"): nothing new is answered; `text` says
+    /// what that answer rests on and `suggestions` links back to it.
+    Doubt,
 }
 
 /// What the bot says to one question.

@@ -19,8 +19,11 @@ pub enum Aspect {
     Example,
     /// Why: the explanation.
     Explanation,
-    /// "Yang bener?": the verdict and short answer again, with the legal basis.
+    /// "Hukumnya?", "terus gimana?": the verdict and short answer again, with the legal basis.
     Verdict,
+    /// "Yang bener?", "serius?": doubt about the answer just given. Not a new question: the
+    /// reply points to what the answer rests on, and answers nothing new.
+    Doubt,
 }
 
 impl Aspect {
@@ -33,6 +36,7 @@ impl Aspect {
             Aspect::Example => "example",
             Aspect::Explanation => "explanation",
             Aspect::Verdict => "verdict",
+            Aspect::Doubt => "doubt",
         }
     }
 }
@@ -71,6 +75,14 @@ pub struct ConversationCues {
     /// Words that open a follow-up ("kalau", "terus", "what about").
     #[serde(default)]
     pub markers: Vec<String>,
+    /// A marker-led first message with at most this many content words and no asking word is
+    /// a fragment even when it matches an entry well ("kalau di luar jam kerja?").
+    #[serde(default)]
+    pub fragment_words: usize,
+    /// Words that make a marker-led first message a question of its own ("kalau saya PNS,
+    /// *boleh* ikut kampanye?"); without one, "kalau di luar jam kerja?" needs context.
+    #[serde(default)]
+    pub asking: Vec<String>,
     /// Words that carry no content in a follow-up (question words, pronouns, "juga").
     #[serde(default)]
     pub filler: Vec<String>,
@@ -90,6 +102,7 @@ pub const CONVERSATION_MESSAGE_KEYS: &[&str] = &[
     "aspect-title-example",
     "aspect-title-explanation",
     "aspect-title-verdict",
+    "doubt",
     "aspect-lead-legal-basis",
     "aspect-lead-sources",
     "aspect-lead-example",
