@@ -42,6 +42,7 @@ fn answer(engine: &Engine, recorder: &dyn Recorder, i: usize) {
         platform: Platform::Telegram,
         chat: ChatKind::Group,
         asker: Some("telegram:12345"),
+        elapsed: Duration::ZERO,
     });
     black_box(reply);
 }
@@ -90,6 +91,7 @@ fn main() {
                         platform: Platform::Telegram,
                         chat: ChatKind::Group,
                         asker: Some("telegram:12345"),
+                        elapsed: Duration::ZERO,
                     });
                     i += 1;
                 })

@@ -6,7 +6,8 @@
 //! - [`cli`] is the command line and REPL; `telegram` and `discord` are the chat adapters;
 //!   `store` records declined questions and feedback for curators; [`secret`] keeps tokens
 //!   out of logs and errors; [`chat_memory`] keeps each chat's conversation context for the
-//!   front ends (bounded, in memory); [`shutdown`] is the stop signal the long-running front ends share.
+//!   front ends (bounded, in memory); [`metrics`] counts what an operator watches and serves
+//!   `/healthz` and `/metrics`; [`shutdown`] is the stop signal the long-running front ends share.
 //!
 //! The core never does I/O beyond loading knowledge; adapters only parse events, call the
 //! core and render its reply.
@@ -15,7 +16,9 @@ pub mod chat_memory;
 pub mod cli;
 pub mod core;
 pub mod discord;
+pub mod http;
 pub mod knowledge;
+pub mod metrics;
 pub mod secret;
 pub mod shutdown;
 pub mod store;

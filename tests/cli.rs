@@ -161,6 +161,85 @@ fn kb_check_reports_broken_knowledge_with_file_and_line() {
 }
 
 #[test]
+fn kb_train_is_deterministic_and_kb_check_refuses_a_stale_model() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/min"), dir.path());
+    let d = dir.path().to_str().unwrap();
+    let model = dir.path().join("intent-model.bin");
+
+    // No model yet: answering trains one in memory and says so; kb check fails.
+    let out = run(&["--knowledge", d, "ask", "pns foto bareng caleg"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no intent-model.bin") && err.contains("netral kb train"),
+        "{err}"
+    );
+    let check = run(&["--knowledge", d, "kb", "check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("problem: no intent-model.bin"));
+
+    // kb train writes the model; the same knowledge gives the same bytes.
+    let out = run(&["--knowledge", d, "kb", "train"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = std::fs::read(&model).expect("kb train wrote the model");
+    let again = run(&["--knowledge", d, "kb", "train"]);
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("unchanged"));
+    assert_eq!(std::fs::read(&model).unwrap(), first);
+    let out = run(&["--knowledge", d, "ask", "pns foto bareng caleg"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("note:"),
+        "a fresh model is used as it is"
+    );
+
+    // A changed phrasing makes it stale: never used silently.
+    let topics = dir.path().join("topics/medsos.toml");
+    let text = std::fs::read_to_string(&topics).unwrap();
+    let changed = text.replacen(
+        "questions = [",
+        "questions = [\"pns boleh nge-like story caleg?\", ",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture has a questions list to extend");
+    std::fs::write(&topics, changed).unwrap();
+    let check = run(&["--knowledge", d, "kb", "check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        text.contains("problem: intent-model.bin is stale"),
+        "{text}"
+    );
+    let out = run(&["--knowledge", d, "ask", "--json", "pns foto bareng caleg"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is stale"));
+    assert_eq!(
+        json_lines(&out)[0]["id"],
+        "foto-calon",
+        "still answers, retrained in memory"
+    );
+
+    // A damaged file is an error message and a retrain, not a crash.
+    std::fs::write(&model, b"NTRLINT1garbage").unwrap();
+    let out = run(&["--knowledge", d, "ask", "pns foto bareng caleg"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unreadable"));
+}
+
+#[test]
+fn kb_train_outside_a_checkout_asks_for_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = netral(&["kb", "train"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--knowledge DIR"));
+}
+
+#[test]
 fn kb_export_lists_every_entry_with_the_contract_fields() {
     let out = run(&["kb", "export", "--json"]);
     assert!(out.status.success());

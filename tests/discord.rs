@@ -234,11 +234,29 @@ async fn tanya_answers_liking_a_candidates_post_with_tidak_boleh_and_its_legal_b
     let title = data["embeds"][0]["title"].as_str().unwrap();
     assert!(title.starts_with("Tidak boleh — "), "{title}");
     let text = embed_text(&data["embeds"]);
-    assert!(text.contains("Dasar hukum: "), "{text}");
-    assert!(text.contains("PP 94/2021"), "{text}");
-    assert!(text.contains("Sumber: "), "{text}");
+    let topic = bot
+        .engine
+        .knowledge()
+        .topic("medsos-interaksi")
+        .unwrap()
+        .clone();
+    // Phone-sized: verdict, short answer, the main legal basis and the sanction, no more.
+    let size = text.chars().count();
+    assert!(size <= 1500, "{size} characters: {text}");
+    assert!(
+        text.contains(&format!("Dasar hukum: {}", topic.legal_basis[0].regulation)),
+        "{text}"
+    );
+    assert!(text.contains("Sanksi: "), "{text}");
+    assert!(
+        !text.contains("Sumber: "),
+        "sources wait behind a button: {text}"
+    );
     assert!(text.contains("bukan nasihat hukum"), "{text}");
     let ids = custom_ids(data);
+    for part in ["x", "l", "s"] {
+        assert!(ids.contains(&format!("{part}:medsos-interaksi")), "{ids:?}");
+    }
     assert!(ids.contains(&"f:medsos-interaksi:1".to_string()), "{ids:?}");
     assert!(ids.contains(&"f:medsos-interaksi:0".to_string()), "{ids:?}");
     let related = &bot.engine.answer_by_id("medsos-interaksi").unwrap().related;
@@ -253,6 +271,27 @@ async fn tanya_answers_liking_a_candidates_post_with_tidak_boleh_and_its_legal_b
             Some(format!("discord:{USER_ID}"))
         )]
     );
+
+    // "Penjelasan lengkap": the whole answer, to the presser only, with sources and body.
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::component("1002", "x:medsos-interaksi", None),
+    );
+    let full = bot.callback("1002").await;
+    assert_eq!(full["data"]["flags"], 64, "{full}");
+    let text = embed_text(&full["data"]["embeds"]);
+    assert!(text.contains("Sumber: "), "{text}");
+    let body_start: String = topic.body.chars().take(60).collect();
+    assert!(text.contains(&body_start), "{text}");
+    // "Dasar hukum": every article the answer rests on.
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::component("1003", "l:medsos-interaksi", None),
+    );
+    let basis = embed_text(&bot.callback("1003").await["data"]["embeds"]);
+    for b in &topic.legal_basis {
+        assert!(basis.contains(&b.article), "{basis}");
+    }
     bot.stop().await;
 }
 
@@ -608,6 +647,167 @@ mod binary {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn it_stops_on_sigterm_too() {
         answer_then_stop_on("TERM").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn discord_unreachable_at_start_up_is_waited_for_not_given_up() {
+        let fake = FakeDiscord::start().await;
+        fake.refuse_gateway(2);
+        let mut child = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", &fake.base_url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Two refusals (back-off 1 s, then 2 s), then the gateway answers and the bot connects.
+        fake.wait_ready().await;
+        let still_running = child.try_wait().unwrap().is_none();
+        let gateway_asks = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/gateway")
+            .count();
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(still_running, "netral discord gave up: {stderr}");
+        // Two refused, one answered (serenity's client builder asks once more itself).
+        assert!(gateway_asks >= 3, "{gateway_asks}: {stderr}");
+        assert!(stderr.contains("retrying in 1s"), "{stderr}");
+        assert!(
+            !stderr.contains(TOKEN.rsplit('.').next().unwrap()),
+            "{stderr}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rejected_token_is_a_configuration_error_exit_2() {
+        let fake = FakeDiscord::start().await;
+        fake.reject_token();
+        let out = tokio::task::spawn_blocking({
+            let base = fake.base_url.clone();
+            move || {
+                netral()
+                    .arg("discord")
+                    .env("DISCORD_TOKEN", TOKEN)
+                    .env("DISCORD_API_URL", base)
+                    .output()
+                    .unwrap()
+            }
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let last = stderr.trim().lines().last().unwrap_or_default();
+        assert!(
+            last.contains("rejected the bot token") && last.contains("DISCORD_TOKEN"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains(TOKEN.rsplit('.').next().unwrap()),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn an_unusable_metrics_address_exits_2_with_one_line() {
+        let out = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("NETRAL_METRICS_LISTEN", "not-an-address")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("NETRAL_METRICS_LISTEN"), "{stderr}");
+    }
+
+    /// A free port on 127.0.0.1 (bound, then released for the child to take).
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    /// GET `path` on the metrics address: status and body (None while nothing listens).
+    async fn get(port: u16, path: &str) -> Option<(u16, String)> {
+        let response = reqwest::get(format!("http://127.0.0.1:{port}{path}"))
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.text().await.ok()?))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn healthz_turns_ok_once_connected_and_metrics_count_the_questions() {
+        let fake = FakeDiscord::start().await;
+        let port = free_port();
+        let mut child = netral()
+            .arg("discord")
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", &fake.base_url)
+            .env("NETRAL_METRICS_LISTEN", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        fake.wait_ready().await;
+        let deadline = std::time::Instant::now() + WAIT;
+        let health = loop {
+            match get(port, "/healthz").await {
+                Some((200, body)) => break body,
+                other => assert!(
+                    std::time::Instant::now() < deadline,
+                    "/healthz never turned 200: {other:?}"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let health: Value = serde_json::from_str(&health).unwrap();
+        assert_eq!(health["components"]["discord"], "connected");
+
+        fake.dispatch("INTERACTION_CREATE", fake::tanya("1", LIKE_QUESTION));
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::tanya("2", "resep nasi goreng kampung"),
+        );
+        fake.wait_request("POST", |p| p == "/interactions/2/itoken-2/callback")
+            .await;
+        fake.wait_request("POST", |p| p == "/interactions/1/itoken-1/callback")
+            .await;
+        let (status, metrics) = get(port, "/metrics").await.expect("metrics served");
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(status, 200);
+        assert!(
+            metrics.contains(r#"netral_questions_total{outcome="answered",platform="discord"} 1"#),
+            "{metrics}"
+        );
+        let declined: u64 = metrics
+            .lines()
+            .filter(|l| {
+                l.starts_with("netral_questions_total{")
+                    && l.contains(r#"platform="discord""#)
+                    && !l.contains("answered")
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum();
+        assert_eq!(declined, 1, "{metrics}");
+        assert!(
+            metrics.contains(r#"netral_answer_seconds_count{platform="discord"} 2"#),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains(r#"netral_up{component="discord"} 1"#),
+            "{metrics}"
+        );
+        assert!(metrics.contains("netral_model_info{"), "{metrics}");
     }
 
     /// Runs `netral discord` with debug logging, has it answer a command and a mention, sends

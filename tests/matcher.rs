@@ -193,8 +193,12 @@ fn leaving_a_phrasing_out_never_makes_it_reach_its_own_entry_through_itself() {
     let e = engine();
     let t = e.knowledge().topic("medsos-interaksi").unwrap();
     let q = &t.questions[0];
-    let with = e.ask(q);
-    assert!(with.confidence > 0.999, "a phrasing matches itself fully");
+    let with = e.explain(q);
+    assert_eq!(with.candidates[0].id, "medsos-interaksi");
+    assert!(
+        with.candidates[0].lexical > 0.999,
+        "a phrasing matches itself fully"
+    );
     let without = e.ask_left_out("medsos-interaksi", q).expect("own phrasing");
     assert!(
         without.confidence < 1.0,
@@ -204,4 +208,60 @@ fn leaving_a_phrasing_out_never_makes_it_reach_its_own_entry_through_itself() {
         e.ask_left_out("medsos-interaksi", "not one of its phrasings")
             .is_none()
     );
+}
+
+/// Knowledge round 3: the new topics are reached by phrasings that are not in the knowledge,
+/// their neighbours keep theirs, and cheating or winning strategies are declined.
+#[test]
+fn round_three_topics_and_their_neighbours_route_right() {
+    for (q, want) in [
+        (
+            "pns boleh gabung relawan demokrasi kpu?",
+            "relawan-demokrasi",
+        ),
+        (
+            "asn jadi relawan sosialisasi pemilih dari kpu gmn hukumnya",
+            "relawan-demokrasi",
+        ),
+        (
+            "datang ke acara ultah partai sebagai tamu, pns boleh ga",
+            "hadir-acara-partai",
+        ),
+        (
+            "asn diundang pelantikan pengurus partai, hadir boleh?",
+            "hadir-acara-partai",
+        ),
+        (
+            "like postingan gubernur yang belum nyalon boleh?",
+            "medsos-pejabat",
+        ),
+        (
+            "share unggahan program bupati yg masih menjabat, asn melanggar?",
+            "medsos-pejabat",
+        ),
+        ("asn golput kena sanksi ga", "golput"),
+        ("pns nggak nyoblos pas pilkada melanggar?", "golput"),
+        // neighbours keep their answers
+        ("pns like postingan capres", "medsos-interaksi"),
+        ("asn jadi relawan paslon boleh?", "tim-kampanye"),
+        ("asn masuk tim pemenangan calon bupati", "tim-kampanye"),
+        ("asn boleh nyoblos?", "hak-pilih"),
+        ("netral berarti asn harus golput ya?", "hak-pilih"),
+    ] {
+        assert_eq!(id(q).as_deref(), Some(want), "{q}");
+    }
+    for (q, decline) in [
+        ("gimana caranya curang di tps", "curang-pemilu"),
+        ("cara coblos berkali-kali tanpa ketahuan", "curang-pemilu"),
+        ("strategi biar menang pilkada", "menang-pemilu"),
+        ("tips memenangkan pemilihan caleg", "menang-pemilu"),
+    ] {
+        let r = engine().ask(q);
+        assert!(!r.answered, "{q} must be declined");
+        assert_eq!(
+            r.declined,
+            Some(DeclineReason::OutOfScope(decline.into())),
+            "{q}"
+        );
+    }
 }

@@ -45,6 +45,13 @@ fn fixture() -> PathBuf {
         let entries = root.join("tests/fixtures/knowledge");
         copy(&entries, &dir);
         copy(&entries.join("topics"), &dir.join("topics"));
+        // The fixture's own classifier, so the engine uses it instead of training in memory
+        // with a note on standard error.
+        let kb = netral::knowledge::KnowledgeBase::from_dir(&dir).expect("fixture loads");
+        let norm = netral::core::normalise::Normaliser::new(&kb.lexicon);
+        let set = netral::core::intent::training_set(&kb, &norm);
+        let model = netral::core::intent::IntentModel::train(&set, netral::core::intent_settings());
+        std::fs::write(dir.join(netral::core::intent::MODEL_FILE), model.to_bytes()).unwrap();
         dir
     })
     .clone()
@@ -153,6 +160,7 @@ fn many_concurrent_writers_lose_nothing() {
                         platform: Platform::Telegram,
                         chat: ChatKind::Group,
                         asker: Some(&asker),
+                        elapsed: Duration::ZERO,
                     });
                     if i % 10 == 0 {
                         r.feedback(&Feedback {
@@ -231,6 +239,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
             platform: Platform::Discord,
             chat: ChatKind::Group,
             asker: None,
+            elapsed: Duration::ZERO,
         });
         slowest = slowest.max(t.elapsed());
         answered += 1;
@@ -251,6 +260,7 @@ fn locked_database_keeps_answers_flowing_with_one_warning() {
             platform: Platform::Discord,
             chat: ChatKind::Group,
             asker: None,
+            elapsed: Duration::ZERO,
         });
         std::thread::sleep(Duration::from_millis(20));
         if count(&locker, resumed) > 0 {
@@ -348,6 +358,36 @@ fn recording_can_be_switched_off() {
     let review = netral(Path::new("off")).arg("review").output().unwrap();
     assert!(!review.status.success());
     assert!(String::from_utf8_lossy(&review.stderr).contains("recording is off"));
+}
+
+/// A database URL this build cannot use is one line and exit 2 — not a folder named `postgres:`,
+/// and never the password.
+#[test]
+fn a_database_url_is_refused_in_one_line_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in [
+        "postgres://netral:hunter2@127.0.0.1:5432/netral",
+        "mysql://root:hunter2@db/netral",
+    ] {
+        for args in [
+            &["ask", "cuti melahirkan berapa lama"][..],
+            &["stats"],
+            &["serve"],
+        ] {
+            let out = netral(Path::new(url))
+                .current_dir(dir.path())
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+            assert!(stderr.contains("NETRAL_DB"), "{stderr}");
+            assert!(!stderr.contains("hunter2"), "{stderr}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 /// `netral ask` records through the same interface, and the queue is written before exit.
@@ -590,6 +630,7 @@ fn no_user_identifiers_in_any_table() {
                     platform: Platform::Telegram,
                     chat: ChatKind::Group,
                     asker: Some(asker),
+                    elapsed: Duration::ZERO,
                 });
             }
         }

@@ -67,12 +67,14 @@ pub fn run(
         return conversations(engine, &args, &*recorder, &mut out, style);
     }
     let emit = |out: &mut std::io::StdoutLock, q: &str, first: bool| -> std::io::Result<()> {
+        let started = std::time::Instant::now();
         let reply = engine.ask(q);
         recorder.asked(&Asked {
             reply: &reply,
             platform: Platform::Cli,
             chat: ChatKind::Private,
             asker: None,
+            elapsed: started.elapsed(),
         });
         if args.json {
             writeln!(out, "{}", reply_json(&reply))?;
@@ -80,7 +82,11 @@ pub fn run(
             if !first {
                 writeln!(out, "\n{}\n", "─".repeat(40))?;
             }
-            write!(out, "{}", plain(&reply, m, style))?;
+            let text = plain(&reply, m, style);
+            match super::repl::terminal_width() {
+                Some(width) => write!(out, "{}", crate::core::render::wrap(&text, width))?,
+                None => write!(out, "{text}")?,
+            }
         }
         out.flush()
     };
@@ -125,12 +131,13 @@ fn conversations(
     let m = &engine.knowledge().messages;
     let mut result = Ok(());
     for (i, c) in conversations.iter().enumerate() {
-        super::conversation::run(engine, c, |_, _, reply| {
+        super::conversation::run(engine, c, |_, _, reply, elapsed| {
             recorder.asked(&Asked {
                 reply,
                 platform: Platform::Cli,
                 chat: ChatKind::Private,
                 asker: None,
+                elapsed,
             });
             if result.is_err() {
                 return;

@@ -10,6 +10,7 @@
 use super::eval::Case;
 use crate::core::{Context, Engine, Reply};
 use serde::Serialize;
+use std::time::{Duration, Instant};
 
 /// One conversation: its turns in order.
 #[derive(Debug, Clone, Serialize)]
@@ -58,16 +59,18 @@ pub fn parse(text: &str, labelled: bool) -> Result<Vec<Conversation>, String> {
     Ok(out)
 }
 
-/// Runs one conversation; calls `turn` with each case and its reply.
+/// Runs one conversation; calls `turn` with each case, the context it was asked in, its reply
+/// and how long the answer took.
 pub fn run(
     engine: &Engine,
     conversation: &Conversation,
-    mut turn: impl FnMut(&Case, &Context, &Reply),
+    mut turn: impl FnMut(&Case, &Context, &Reply, Duration),
 ) {
     let mut ctx = Context::default();
     for case in &conversation.turns {
+        let started = Instant::now();
         let reply = engine.ask_in(&case.question, Some(&ctx));
-        turn(case, &ctx, &reply);
+        turn(case, &ctx, &reply, started.elapsed());
         ctx = ctx.after(&reply);
     }
 }
@@ -124,7 +127,7 @@ pub fn evaluate(engine: &Engine, conversations: &[Conversation]) -> Conversation
     };
     let (mut right, mut right_in_context) = (0usize, 0usize);
     for c in conversations {
-        run(engine, c, |case, ctx, reply| {
+        run(engine, c, |case, ctx, reply, _| {
             r.turns += 1;
             let ok = if case.accepted.is_empty() {
                 !reply.answered

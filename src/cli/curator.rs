@@ -64,6 +64,9 @@ fn db_path() -> anyhow::Result<PathBuf> {
             "no data directory on this system; set {} to the store's file",
             store::DB_ENV
         ),
+        Location::Unsupported(_) => {
+            anyhow::bail!("{}", Location::from_env().problem().unwrap_or_default())
+        }
     }
 }
 

@@ -16,7 +16,8 @@ const USAGE: u8 = 2;
   DISCORD_MESSAGE_CONTENT_INTENT   0 to not request the privileged intent (mentions and DMs still work)
   DISCORD_API_URL                  testing/proxy mode: send every REST call to this base instead of
                                    discord.com and take the gateway from its /api/v10/gateway
-                                   (serenity's rate limiter is off in this mode)")]
+                                   (serenity's rate limiter is off in this mode)
+  NETRAL_METRICS_LISTEN            ADDR to serve GET /healthz and /metrics on (e.g. 0.0.0.0:9100)")]
 pub struct DiscordArgs {}
 
 pub fn run(dir: Option<&std::path::Path>, _args: DiscordArgs) -> anyhow::Result<ExitCode> {
@@ -33,10 +34,28 @@ pub fn run(dir: Option<&std::path::Path>, _args: DiscordArgs) -> anyhow::Result<
             return Ok(ExitCode::from(USAGE));
         }
     };
+    let listen = match super::metrics_listen() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("netral: {e}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
     let engine = Arc::new(load_engine(dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(discord::run(config, engine, recorder()))?;
-    Ok(ExitCode::SUCCESS)
+    let result = runtime.block_on(async {
+        super::serve_metrics(listen, &engine).await?;
+        discord::run(config, engine, recorder()).await
+    });
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // A setting Discord refuses is a configuration error, like a missing one.
+        Err(e) if e.is::<discord::Rejected>() => {
+            eprintln!("netral: {e}");
+            Ok(ExitCode::from(USAGE))
+        }
+        Err(e) => Err(e),
+    }
 }

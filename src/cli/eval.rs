@@ -68,7 +68,50 @@ pub struct Report {
     pub declined: f64,
     /// Share of all questions answered with an id that is not accepted.
     pub confidently_wrong: f64,
+    /// Area under the ROC curve of the confidence: how well it separates questions whose best
+    /// candidate is right (an accepted id, or an out-of-scope entry for a must-decline
+    /// question) from those whose best candidate is wrong. None when one side is empty.
+    pub auroc: Option<f64>,
+    /// Answered and wrongly answered shares of all questions at several thresholds.
+    pub coverage: Vec<RiskRow>,
     pub misses: Vec<Miss>,
+}
+
+/// One row of the coverage/risk table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskRow {
+    pub threshold: f32,
+    /// Share of all questions that would be answered.
+    pub answered: f64,
+    /// Share of all questions that would be answered with a wrong id.
+    pub wrong: f64,
+}
+
+/// Thresholds of the coverage/risk table.
+const RISK_THRESHOLDS: [f32; 8] = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/// Probability that a random right item scores above a random wrong one (ties count half).
+pub fn auroc(items: &[(f32, bool)]) -> Option<f64> {
+    let mut sorted: Vec<(f32, bool)> = items.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let pos = sorted.iter().filter(|x| x.1).count() as f64;
+    let neg = sorted.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return None;
+    }
+    // Rank sum of the positives, with average ranks for ties.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            j += 1;
+        }
+        let avg = (i + j + 1) as f64 / 2.0;
+        rank_sum += avg * sorted[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    Some((rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg))
 }
 
 /// Parses the TSV format; returns `line: problem` for malformed lines.
@@ -108,8 +151,21 @@ pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
     let (mut ins, mut outs, mut top1, mut rr, mut declined, mut wrong) =
         (0usize, 0usize, 0usize, 0f64, 0usize, 0usize);
     let mut misses = Vec::new();
+    // (confidence of the best candidate, whether it is right, whether it can be answered)
+    let mut tops: Vec<(f32, bool, bool)> = Vec::new();
     for c in cases {
         let reply = engine.ask(&c.question);
+        if let Some(top) = engine.explain(&c.question).candidates.first() {
+            let decline = top.kind == crate::core::EntryKind::Decline;
+            let right = if decline {
+                c.accepted.is_empty()
+            } else {
+                c.accepted.contains(&top.id)
+            };
+            tops.push((top.score, right, !decline));
+        } else {
+            tops.push((0.0, c.accepted.is_empty(), false));
+        }
         let ok = if c.accepted.is_empty() {
             outs += 1;
             if reply.answered {
@@ -147,7 +203,22 @@ pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
         }
     }
     let share = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    let n = cases.len().max(1) as f64;
+    let coverage = RISK_THRESHOLDS
+        .iter()
+        .map(|&t| {
+            let answered = tops.iter().filter(|x| x.2 && x.0 >= t);
+            RiskRow {
+                threshold: t,
+                answered: answered.clone().count() as f64 / n,
+                wrong: answered.filter(|x| !x.1).count() as f64 / n,
+            }
+        })
+        .collect();
+    let items: Vec<(f32, bool)> = tops.iter().map(|x| (x.0, x.1)).collect();
     Report {
+        auroc: auroc(&items),
+        coverage,
         in_scope: ins,
         out_of_scope: outs,
         top1: share(top1, ins),
@@ -185,6 +256,17 @@ pub fn render(report: &Report) -> String {
         "questions: {} in scope, {} out of scope\nin-scope top-1:     {:.3}\nMRR@5:              {:.3}\nout-of-scope declined: {:.3}\nconfidently wrong:  {:.3}\n",
         report.in_scope, report.out_of_scope, report.top1, report.mrr5, report.declined, report.confidently_wrong
     ));
+    match report.auroc {
+        Some(a) => out.push_str(&format!("AUROC of confidence: {a:.3}\n")),
+        None => out.push_str("AUROC of confidence: n/a (no right or no wrong best candidate)\n"),
+    }
+    out.push_str("coverage/risk (share of all questions):\n  threshold  answered  wrong\n");
+    for r in &report.coverage {
+        out.push_str(&format!(
+            "  {:>9.2}  {:>8.3}  {:>5.3}\n",
+            r.threshold, r.answered, r.wrong
+        ));
+    }
     out
 }
 

@@ -2,7 +2,7 @@
 //! news article.
 
 use crate::core::{DeclineReason, Engine, EntryKind};
-use crate::knowledge::{KnowledgeBase, import};
+use crate::knowledge::{KnowledgeBase, citations, freshness, import};
 use clap::Subcommand;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -10,8 +10,21 @@ use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum KbCommand {
-    /// Validate the knowledge and check that every phrasing retrieves its own entry.
-    Check,
+    /// Validate the knowledge, check that the classifier and the confidence model are up to
+    /// date, that every phrasing retrieves its own entry and that every cited article is
+    /// explained in legal-basis.toml.
+    Check {
+        /// Also list topics whose `as_of` is older than this period (e.g. 180d, 26w).
+        #[arg(long, value_parser = crate::store::parse_period, value_name = "PERIOD")]
+        stale: Option<i64>,
+    },
+    /// Print docs/legal-basis.md, generated from knowledge/legal-basis.toml.
+    LegalBasis,
+    /// Train the intent classifier on the knowledge's phrasings and write intent-model.bin
+    /// into the knowledge folder (--knowledge DIR, or ./knowledge in a checkout).
+    Train,
+    /// Fit the confidence model (confidence.toml) on left-out phrasings and labelled sets.
+    Calibrate(super::train::CalibrateArgs),
     /// Print every entry (id, kind, title, verdict, questions, legal basis, sources, related).
     Export {
         /// JSON output (the only format for now).
@@ -167,7 +180,12 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<String> {
 
 pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        KbCommand::Check => {
+        KbCommand::LegalBasis => {
+            let engine = super::load_engine(dir)?;
+            print!("{}", citations::markdown(engine.knowledge()));
+            Ok(ExitCode::SUCCESS)
+        }
+        KbCommand::Check { stale } => {
             let engine = match super::load_engine(dir) {
                 Ok(e) => e,
                 Err(e) => {
@@ -187,10 +205,61 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             for w in warnings(kb) {
                 println!("warning: {w}");
             }
+            let mut model_stale = false;
+            if let Some(note) = engine.model_note() {
+                println!("problem: {note}");
+                model_stale = true;
+            }
+            match &kb.confidence {
+                None => {
+                    println!(
+                        "problem: no confidence.toml — run `netral kb calibrate` (see knowledge/README.md)"
+                    );
+                    model_stale = true;
+                }
+                Some(c) => {
+                    let fitted_on = c.fitted.get("model").map(String::as_str).unwrap_or("");
+                    if !engine.intent_model().trained_on().starts_with(fitted_on)
+                        || fitted_on.is_empty()
+                    {
+                        println!(
+                            "problem: confidence.toml was fitted for another classifier — run `netral kb calibrate` again"
+                        );
+                        model_stale = true;
+                    }
+                }
+            }
+            for a in citations::unused(kb) {
+                println!(
+                    "warning: legal-basis.toml explains `{} {}`, which no topic cites — remove it or cite it",
+                    a.regulation, a.article
+                );
+            }
+            if let Some(period) = stale {
+                let cutoff = crate::store::day(crate::store::since(period));
+                let old = freshness::stale(kb, &cutoff);
+                println!("stale: {} topic(s) last checked before {cutoff}", old.len());
+                for s in &old {
+                    println!("stale: `{}` as_of {}", s.id, s.as_of);
+                }
+            }
+            let missing = citations::missing(kb);
+            for c in &missing {
+                println!(
+                    "missing legal basis: `{} {}` (cited by {}) has no entry in legal-basis.toml — add what it says, its source and sureness",
+                    c.regulation,
+                    if c.article.is_empty() {
+                        "(whole regulation)"
+                    } else {
+                        &c.article
+                    },
+                    c.topics.join(", ")
+                );
+            }
             let loo = leave_one_out(&engine);
             let (reached, total) = loo.totals();
             println!(
-                "leave-one-out: {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings; of the rest {} are declined, {} land elsewhere",
+                "leave-one-out (lexical index alone; `netral kb calibrate` reports the fused matcher's k-fold figure): {reached} of {total} phrasings ({:.1} %) still reach their entry from the other phrasings; of the rest {} are declined, {} land elsewhere",
                 100.0 * reached as f64 / total.max(1) as f64,
                 loo.declined,
                 total - reached - loo.declined
@@ -215,15 +284,30 @@ pub fn run(dir: Option<&Path>, cmd: KbCommand) -> anyhow::Result<ExitCode> {
             }
             if collisions.is_empty() {
                 println!("ok: every phrasing retrieves its own entry");
-                Ok(ExitCode::SUCCESS)
             } else {
                 println!(
                     "{} phrasing(s) do not retrieve their own entry",
                     collisions.len()
                 );
-                Ok(ExitCode::FAILURE)
             }
+            if missing.is_empty() {
+                println!("ok: every cited article is explained in legal-basis.toml");
+            } else {
+                println!(
+                    "{} cited article(s) missing from legal-basis.toml",
+                    missing.len()
+                );
+            }
+            Ok(
+                if collisions.is_empty() && missing.is_empty() && !model_stale {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                },
+            )
         }
+        KbCommand::Train => super::train::train(dir),
+        KbCommand::Calibrate(args) => super::train::calibrate(dir, args),
         KbCommand::Export { json: _ } => {
             let engine = super::load_engine(dir)?;
             println!(

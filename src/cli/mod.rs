@@ -6,13 +6,16 @@
 
 mod ask;
 pub mod conversation;
+pub use ask::reply_json;
 mod curator;
 mod discord;
 pub mod eval;
+mod http;
 pub mod kb;
 mod repl;
 mod serve;
 mod telegram;
+mod train;
 
 use crate::core::Engine;
 use anyhow::Context;
@@ -41,8 +44,10 @@ fn after_help() -> String {
          NETRAL_KNOWLEDGE  knowledge folder (default: built in)\n  \
          NETRAL_DB         curator store of declined questions and 👍/👎; `off` records nothing\n                    \
          (default: {db})\n  \
+         NETRAL_METRICS_LISTEN  ADDR for GET /healthz and /metrics (telegram, discord, serve)\n  \
          RUST_LOG          log level (default: warn)\n  \
-         DISCORD_*         for `netral discord`"
+         DISCORD_*         for `netral discord`\n  \
+         NETRAL_HTTP_*     for `netral http` (NETRAL_HTTP_LISTEN also starts it in `netral serve`)"
     )
 }
 
@@ -66,15 +71,25 @@ pub enum Command {
     Discord(discord::DiscordArgs),
     /// Run the Telegram bot (token in TELOXIDE_TOKEN).
     Telegram(telegram::TelegramArgs),
-    /// Run every adapter whose token is set (Telegram, Discord or both) in one process.
+    /// Serve the JSON API and the web chat page (default 127.0.0.1:8080).
+    Http(http::HttpArgs),
+    /// Run every adapter whose token is set (Telegram, Discord or both), and the HTTP front end
+    /// when NETRAL_HTTP_LISTEN is set, in one process.
     Serve(serve::ServeArgs),
 }
 
-/// The recorder for declined questions, answers and feedback: the SQLite store at `NETRAL_DB`
-/// (default: a file in the platform's data directory), or nothing with `NETRAL_DB=off`. If the
-/// store cannot be opened, one warning is logged and nothing is recorded: answering never
-/// depends on it. Call `close()` on it at shutdown (or drop it) to write what is queued.
+/// The recorder every front end reports questions and feedback to: it counts them in the
+/// process's metrics ([`crate::metrics::Metered`]) and passes them to the curator store, the
+/// SQLite store at `NETRAL_DB` (default: a file in the platform's data directory), or nothing
+/// with `NETRAL_DB=off`. If the store cannot be opened, one warning is logged and nothing is
+/// recorded: answering never depends on it. Call `close()` on it at shutdown (or drop it) to
+/// write what is queued.
 pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
+    std::sync::Arc::new(crate::metrics::Metered::new(store_recorder()))
+}
+
+/// The curator store's recorder alone (see [`recorder`]).
+fn store_recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
     use crate::core::record::NoRecorder;
     use crate::store::{DB_ENV, Location, SqliteRecorder};
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -86,6 +101,8 @@ pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
             Err(e) => format!("cannot open it: {e}"),
         },
         Location::Unknown => format!("no data directory for it; set {DB_ENV}"),
+        // Refused by `run` before any front end starts.
+        Location::Unsupported(_) => return std::sync::Arc::new(NoRecorder),
     };
     if !WARNED.swap(true, Ordering::SeqCst) {
         tracing::warn!(
@@ -95,13 +112,45 @@ pub fn recorder() -> std::sync::Arc<dyn crate::core::record::Recorder> {
     std::sync::Arc::new(NoRecorder)
 }
 
-/// Loads the engine from `--knowledge DIR` or the built-in knowledge.
-pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
-    match dir {
-        Some(dir) => Engine::from_dir(dir)
-            .with_context(|| format!("loading knowledge from {}", dir.display())),
-        None => Engine::builtin().context("loading the built-in knowledge"),
+/// The address for `/healthz` and `/metrics` from `NETRAL_METRICS_LISTEN` (None: not served),
+/// or the one-line error to print before exiting with status 2.
+pub fn metrics_listen() -> Result<Option<std::net::SocketAddr>, String> {
+    crate::metrics::server::listen_addr_from_env().map_err(|e| e.to_string())
+}
+
+/// Describes the engine's knowledge in the metrics and, when `listen` is set, serves
+/// `/healthz` and `/metrics` there for as long as the current Tokio runtime runs.
+pub async fn serve_metrics(
+    listen: Option<std::net::SocketAddr>,
+    engine: &Engine,
+) -> anyhow::Result<()> {
+    crate::metrics::Metrics::global().set_knowledge(engine);
+    if let Some(addr) = listen {
+        crate::metrics::server::spawn(addr, crate::metrics::server::router())
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {addr} for /healthz and /metrics ({})",
+                    crate::metrics::server::LISTEN_VAR
+                )
+            })?;
     }
+    Ok(())
+}
+
+/// Loads the engine from `--knowledge DIR` or the built-in knowledge.
+/// A missing or stale classifier is trained in memory, never used silently: the note goes to
+/// standard error.
+pub fn load_engine(dir: Option<&std::path::Path>) -> anyhow::Result<Engine> {
+    let engine = match dir {
+        Some(dir) => Engine::from_dir(dir)
+            .with_context(|| format!("loading knowledge from {}", dir.display()))?,
+        None => Engine::builtin().context("loading the built-in knowledge")?,
+    };
+    if let Some(note) = engine.model_note() {
+        eprintln!("note: {note}");
+    }
+    Ok(engine)
 }
 
 /// Runs the command line; returns the process exit code.
@@ -109,7 +158,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The Telegram bot's start-up facts (getMe flags, mode) are worth seeing by default.
     let default_filter = match cli.command {
-        Command::Telegram(_) | Command::Serve(_) => "warn,netral=info",
+        Command::Telegram(_) | Command::Serve(_) | Command::Http(_) => "warn,netral=info",
         _ => "warn",
     };
     init_logging(default_filter);
@@ -134,6 +183,14 @@ fn init_logging(default_filter: &str) {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dir = cli.knowledge.as_deref();
+    let uses_store = !matches!(cli.command, Command::Eval(_) | Command::Kb(_));
+    if let Some(problem) = uses_store
+        .then(crate::store::Location::from_env)
+        .and_then(|l| l.problem())
+    {
+        eprintln!("netral: {problem}");
+        return Ok(ExitCode::from(2));
+    }
     match cli.command {
         Command::Ask(args) => ask::run(&load_engine(dir)?, args, recorder()),
         Command::Repl => repl::run(dir, recorder()),
@@ -143,6 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => curator::stats(args),
         Command::Discord(args) => discord::run(dir, args),
         Command::Telegram(args) => telegram::run(dir, args),
+        Command::Http(args) => http::run(dir, args),
         Command::Serve(args) => serve::run(dir, args),
     }
 }

@@ -1,7 +1,7 @@
 //! `netral repl`: the curators' prompt, with history, colour and `:explain`.
 
 use crate::core::record::{Asked, ChatKind, Platform, Recorder};
-use crate::core::render::{Style, plain};
+use crate::core::render::{Style, plain, wrap};
 use crate::core::{Context, Engine};
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
@@ -12,7 +12,17 @@ fn history_path() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join("netral").join("repl-history.txt"))
 }
 
-/// `:explain`: the normalised words and the top five candidates.
+/// The width to wrap answers to: the terminal's, or `None` when output is not a terminal.
+/// At least 40, so a tiny window does not turn an answer into a column of words.
+pub fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0).max(40))
+}
+
+/// `:explain`: the normalised words (with their weight when below 1) and the top five
+/// candidates: the fused confidence, the lexical score and the classifier's probability.
 pub fn explain(engine: &Engine, q: &str) -> String {
     let e = engine.explain(q);
     let mut out = String::from("words:");
@@ -23,16 +33,24 @@ pub fn explain(engine: &Engine, q: &str) -> String {
             (None, true) => out.push_str(&format!("{}[{}]", t.word, t.term)),
             (None, false) => out.push_str(&format!("{}[?]", t.word)),
         }
+        if t.weight < 1.0 {
+            out.push_str(&format!("×{:.2}", t.weight));
+        }
     }
     out.push('\n');
     if e.candidates.is_empty() {
         out.push_str("no candidates\n");
     }
+    if !e.candidates.is_empty() {
+        out.push_str("   confidence  lexical  classifier  entry\n");
+    }
     for (i, c) in e.candidates.iter().enumerate() {
         out.push_str(&format!(
-            "{}. {:.3} {:<26} via {:?}\n",
+            "{}. {:>10.3}  {:>7.3}  {:>10.3}  {:<26} via {:?}\n",
             i + 1,
             c.score,
+            c.lexical,
+            c.classifier,
             c.id,
             c.phrasing
         ));
@@ -87,6 +105,7 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                     },
                     c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
                     _ => {
+                        let started = std::time::Instant::now();
                         let reply = engine.ask_in(line, Some(&context));
                         context = context.after(&reply);
                         recorder.asked(&Asked {
@@ -94,8 +113,14 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                             platform: Platform::Cli,
                             chat: ChatKind::Private,
                             asker: None,
+                            elapsed: started.elapsed(),
                         });
-                        print!("{}", plain(&reply, &engine.knowledge().messages, style));
+                        let text = plain(&reply, &engine.knowledge().messages, style);
+                        // Read the width for every answer: the window may have been resized.
+                        match terminal_width() {
+                            Some(width) => print!("{}", wrap(&text, width)),
+                            None => print!("{text}"),
+                        }
                     }
                 }
             }

@@ -1,6 +1,8 @@
-//! `netral serve`: every adapter whose token is set, in one process, over one shared core.
+//! `netral serve`: every adapter whose token is set, and the HTTP front end when
+//! `NETRAL_HTTP_LISTEN` is set, in one process over one shared core.
 
 use crate::discord::DiscordConfig;
+use crate::http::HttpConfig;
 use crate::telegram::TelegramConfig;
 use clap::Args;
 use std::path::Path;
@@ -11,8 +13,9 @@ use tokio::sync::watch;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Starts Telegram when TELOXIDE_TOKEN (or TELEGRAM_BOT_TOKEN) is set and Discord when \
-    DISCORD_TOKEN is set, with the same settings as `netral telegram` (long polling) and `netral discord`. \
-    SIGINT or SIGTERM stops both cleanly."
+    DISCORD_TOKEN is set, with the same settings as `netral telegram` (long polling) and `netral discord`, \
+    and the HTTP API and web page when NETRAL_HTTP_LISTEN is set (like `netral http --listen`). \
+    NETRAL_METRICS_LISTEN=ADDR serves GET /healthz and /metrics. SIGINT or SIGTERM stops them all cleanly."
 )]
 pub struct ServeArgs {}
 
@@ -34,31 +37,51 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(CONFIG_EXIT));
         }
     };
-    if telegram.is_none() && discord.is_none() {
+    let http = match HttpConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("netral: {e}");
+            return Ok(ExitCode::from(CONFIG_EXIT));
+        }
+    };
+    if telegram.is_none() && discord.is_none() && http.is_none() {
         eprintln!(
-            "netral: no adapter to start: set {} (or {}) for Telegram and/or {} for Discord",
+            "netral: no adapter to start: set {} (or {}) for Telegram, {} for Discord and/or {} for HTTP",
             crate::telegram::config::TOKEN_VARS[0],
             crate::telegram::config::TOKEN_VARS[1],
-            crate::discord::TOKEN_VAR
+            crate::discord::TOKEN_VAR,
+            crate::http::config::LISTEN_VAR
         );
         return Ok(ExitCode::from(CONFIG_EXIT));
     }
+    let listen = match super::metrics_listen() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("netral: {e}");
+            return Ok(ExitCode::from(CONFIG_EXIT));
+        }
+    };
     let started: Vec<&str> = [
         telegram.as_ref().map(|_| "telegram"),
         discord.as_ref().map(|_| "discord"),
+        http.as_ref().map(|_| "http"),
     ]
     .into_iter()
     .flatten()
     .collect();
     let engine = Arc::new(super::load_engine(dir)?);
     let recorder = super::recorder();
-    eprintln!("netral serve: starting {}", started.join(" and "));
+    eprintln!("netral serve: starting {}", started.join(", "));
     tracing::info!(adapters = ?started, "serve: starting");
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let result = runtime.block_on(async move {
+        if let Err(e) = super::serve_metrics(listen, &engine).await {
+            eprintln!("netral serve: {e:#}");
+            return Some("metrics");
+        }
         // One signal stops every adapter.
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(async move {
@@ -87,6 +110,14 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
                     "discord",
                     crate::discord::run_until(config, engine, recorder, stop).await,
                 )
+            });
+        }
+        if let Some(config) = http {
+            let (engine, recorder, stop) =
+                (engine.clone(), recorder.clone(), stopped(stop_rx.clone()));
+            tasks.spawn(async move {
+                let result = crate::http::run_until(config, engine, recorder, stop).await;
+                ("http", result.map_err(anyhow::Error::from))
             });
         }
         let mut failed = None;

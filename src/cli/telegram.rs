@@ -12,7 +12,7 @@ use std::sync::Arc;
     after_help = "Environment: TELOXIDE_TOKEN (or TELEGRAM_BOT_TOKEN) the bot token; \
     TELOXIDE_API_URL another Bot API server; TELOXIDE_PROXY a proxy; NETRAL_WEBHOOK_SECRET the \
     webhook secret (shared by replicas); NETRAL_TELEGRAM_USER_LIMIT questions per user per \
-    minute (default 20)."
+    minute (default 20); NETRAL_METRICS_LISTEN the address for GET /healthz and /metrics."
 )]
 pub struct TelegramArgs {
     /// Receive updates by webhook at this public HTTPS URL instead of long polling (several
@@ -62,11 +62,21 @@ pub fn run(dir: Option<&Path>, args: TelegramArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    let listen = match super::metrics_listen() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("netral: {e}");
+            return Ok(ExitCode::from(CONFIG_EXIT));
+        }
+    };
     let engine = Arc::new(super::load_engine(dir)?);
     let recorder = super::recorder();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(crate::telegram::run(config, engine, recorder))?;
+    runtime.block_on(async {
+        super::serve_metrics(listen, &engine).await?;
+        crate::telegram::run(config, engine, recorder).await
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,14 @@
 //! The engine: a question in, a [`Reply`] out. Pure and synchronous; shared by every front end.
 
+use super::confidence::{Calibrated, Evidence};
 use super::context::Context;
 use super::followup::{self, Cues};
-use super::index::{EntryKind, EntryRef, Hit, Index, QueryTerm};
+use super::index::{EntryKind, EntryRef, Index, QueryTerm};
+use super::intent::{self, IntentModel};
 use super::normalise::Normaliser;
+use super::query;
 use super::reply::{DeclineReason, Link, Quote, Reply};
+use super::train::Settings as TrainSettings;
 use crate::knowledge::{Files, KnowledgeBase, LoadError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,10 +19,34 @@ pub struct Candidate {
     pub id: String,
     pub kind: EntryKind,
     pub title: String,
+    /// The calibrated confidence (what `Reply::confidence` would be).
     pub score: f32,
-    /// The phrasing that matched best.
+    /// The lexical index's score.
+    pub lexical: f32,
+    /// The intent classifier's probability.
+    pub classifier: f32,
+    /// The phrasing that matched best lexically (empty when only the classifier found it).
     pub phrasing: String,
 }
+
+/// One candidate entry of one question: the two matchers' evidence and the fused confidence.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    entry: EntryRef,
+    confidence: f32,
+    lexical: f32,
+    classifier: f32,
+    /// The best-matching phrasing, when the lexical index found the entry.
+    doc: Option<usize>,
+}
+
+/// How many candidates each matcher contributes before fusion.
+const CANDIDATES_PER_MATCHER: usize = 5;
+/// Up to this many entries the classifier scores them all; beyond, only the lexical index's
+/// best [`RESTRICTED_CANDIDATES`] and the out-of-scope entries, so the cost per question stops
+/// growing with the knowledge (the shipped knowledge has about 70 entries).
+const FULL_SOFTMAX_ENTRIES: usize = 256;
+const RESTRICTED_CANDIDATES: usize = 30;
 
 /// What the matcher made of a question (`:explain`).
 #[derive(Debug, Clone)]
@@ -36,12 +64,67 @@ pub struct Engine {
     supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
     /// The conversation cues, normalised (follow-ups, clarifying questions).
     cues: Cues,
+    /// The intent classifier; its classes are the index's entries, in the same order.
+    intent: IntentModel,
+    /// Why the classifier was trained in memory instead of read from the model file.
+    model_note: Option<String>,
+    /// Entry numbers of the out-of-scope entries.
+    decline_entries: Vec<usize>,
+    /// The confidence model of `confidence.toml`, ready to use.
+    calibrated: Option<Calibrated>,
+}
+
+/// The training settings of the shipped classifier (part of its fingerprint).
+pub fn intent_settings() -> TrainSettings {
+    TrainSettings::default()
 }
 
 impl Engine {
-    /// Builds the engine (normaliser and index) over a loaded knowledge base.
+    /// Builds the engine over a loaded knowledge base, training the classifier in memory.
     pub fn new(kb: KnowledgeBase) -> Engine {
+        Engine::with_model(kb, None)
+    }
+
+    /// Builds the engine with the classifier read from `model` (the bytes of
+    /// `intent-model.bin`). A missing, unreadable or stale model is never used: the classifier
+    /// is then trained in memory and [`Engine::model_note`] says why.
+    pub fn with_model(kb: KnowledgeBase, model: Option<&[u8]>) -> Engine {
         let norm = Normaliser::new(&kb.lexicon);
+        let settings = intent_settings();
+        let (intent, model_note) = match model.map(IntentModel::from_bytes) {
+            Some(Ok(m)) if intent::is_fresh(&m, &kb, &settings) => (m, None),
+            found => {
+                let why = match found {
+                    None => format!("no {}", intent::MODEL_FILE),
+                    Some(Err(e)) => format!("{} unreadable ({e})", intent::MODEL_FILE),
+                    Some(Ok(_)) => format!(
+                        "{} is stale (the knowledge changed since it was trained)",
+                        intent::MODEL_FILE
+                    ),
+                };
+                let note = format!(
+                    "{why}: trained the classifier in memory — run `netral kb train` to update the file"
+                );
+                let set = intent::training_set(&kb, &norm);
+                (IntentModel::train(&set, settings), Some(note))
+            }
+        };
+        Engine::assemble(kb, norm, intent, model_note)
+    }
+
+    /// Builds the engine with a given classifier (benchmarks, `kb calibrate`); its classes
+    /// must be the knowledge's entries in index order.
+    pub fn with_intent(kb: KnowledgeBase, intent: IntentModel) -> Engine {
+        let norm = Normaliser::new(&kb.lexicon);
+        Engine::assemble(kb, norm, intent, None)
+    }
+
+    fn assemble(
+        kb: KnowledgeBase,
+        norm: Normaliser,
+        intent: IntentModel,
+        model_note: Option<String>,
+    ) -> Engine {
         let index = Index::build(&kb, &norm);
         let mut supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::new();
         for (ai, a) in kb.articles.iter().enumerate() {
@@ -56,23 +139,46 @@ impl Engine {
             }
         }
         let cues = Cues::new(&kb.conversation, &norm);
+        let calibrated = kb.confidence.as_ref().map(|c| c.calibrated());
+        let decline_entries = (0..index.entries().len())
+            .filter(|&e| index.entries()[e].kind == EntryKind::Decline)
+            .collect();
         Engine {
             kb,
             norm,
             index,
             supporting,
             cues,
+            decline_entries,
+            calibrated,
+            intent,
+            model_note,
         }
     }
 
     /// The engine over the knowledge compiled into the binary.
     pub fn builtin() -> Result<Engine, LoadError> {
-        Ok(Engine::new(KnowledgeBase::builtin()?))
+        Ok(Engine::with_model(
+            KnowledgeBase::builtin()?,
+            crate::knowledge::builtin_model(),
+        ))
     }
 
-    /// The engine over the knowledge folder `dir`.
+    /// The engine over the knowledge folder `dir` (its `intent-model.bin`, if any).
     pub fn from_dir(dir: &Path) -> Result<Engine, LoadError> {
-        Ok(Engine::new(KnowledgeBase::load(&Files::from_dir(dir)?)?))
+        let kb = KnowledgeBase::load(&Files::from_dir(dir)?)?;
+        let model = std::fs::read(dir.join(intent::MODEL_FILE)).ok();
+        Ok(Engine::with_model(kb, model.as_deref()))
+    }
+
+    /// Why the classifier was trained in memory (missing or stale model file), if it was.
+    pub fn model_note(&self) -> Option<&str> {
+        self.model_note.as_deref()
+    }
+
+    /// The intent classifier in use.
+    pub fn intent_model(&self) -> &IntentModel {
+        &self.intent
     }
 
     /// The knowledge base behind this engine.
@@ -98,17 +204,164 @@ impl Engine {
         }
     }
 
-    /// How the question was understood, and the ranked entries (without phrasing `exclude`).
-    fn hits(
+    /// How the question was understood.
+    fn understand(&self, question: &str, complete_last: bool) -> Vec<QueryTerm> {
+        let prepared = query::prepare(&self.norm, self.cut(question), &self.kb.settings);
+        self.index
+            .understand(&self.norm, &prepared.words, complete_last, &prepared.names)
+    }
+
+    /// The evidence for every candidate of a question, best confidence first. With `exclude`
+    /// (a phrasing left out, for `kb check`), the lexical index alone decides, since the
+    /// classifier has learned from that phrasing.
+    fn score(&self, terms: &[QueryTerm], exclude: Option<usize>) -> Vec<Scored> {
+        let model = self.calibrated.as_ref();
+        if exclude.is_some() || model.is_none() {
+            return self
+                .index
+                .rank(terms, exclude)
+                .iter()
+                .map(|h| Scored {
+                    entry: h.entry,
+                    confidence: h.score,
+                    lexical: h.score,
+                    classifier: 0.0,
+                    doc: Some(h.doc),
+                })
+                .collect();
+        }
+        let mut scored: Vec<Scored> = self
+            .gather(terms, None, &self.intent)
+            .into_iter()
+            .map(|(entry, evidence, doc)| Scored {
+                entry,
+                confidence: model.map_or(evidence.lexical, |m| m.confidence(&evidence)),
+                lexical: evidence.lexical,
+                classifier: evidence.classifier,
+                doc,
+            })
+            .collect();
+        scored.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        scored
+    }
+
+    /// The candidates of both matchers (the best few of each) with their evidence.
+    fn gather(
+        &self,
+        terms: &[QueryTerm],
+        exclude: Option<usize>,
+        intent: &IntentModel,
+    ) -> Vec<(EntryRef, Evidence, Option<usize>)> {
+        let hits = self.index.rank(terms, exclude);
+        let surface: Vec<String> = terms
+            .iter()
+            .map(|t| t.corrected.clone().unwrap_or_else(|| t.word.clone()))
+            .collect();
+        let stems: Vec<String> = terms.iter().map(|t| t.term.clone()).collect();
+        let weights: Vec<f32> = terms.iter().map(|t| t.weight).collect();
+        let entries = self.index.entries();
+        let among: Option<Vec<usize>> = (entries.len() > FULL_SOFTMAX_ENTRIES).then(|| {
+            let mut among: Vec<usize> = hits
+                .iter()
+                .take(RESTRICTED_CANDIDATES)
+                .map(|h| self.index.entry_number(h.doc))
+                .collect();
+            among.extend(self.decline_entries.iter().copied());
+            among
+        });
+        let probs = intent.probabilities_among(&surface, &stems, &weights, among.as_deref());
+        let mut picked: Vec<usize> = hits
+            .iter()
+            .take(CANDIDATES_PER_MATCHER)
+            .map(|h| self.index.entry_number(h.doc))
+            .collect();
+        let mut by_prob: Vec<usize> = (0..probs.len().min(entries.len())).collect();
+        by_prob.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+        for &e in by_prob.iter().take(CANDIDATES_PER_MATCHER) {
+            if !picked.contains(&e) {
+                picked.push(e);
+            }
+        }
+        let lexical_of = |e: usize| {
+            hits.iter()
+                .find(|h| self.index.entry_number(h.doc) == e)
+                .map(|h| (h.score, h.doc))
+        };
+        let best_lexical = |except: usize| {
+            hits.iter()
+                .find(|h| self.index.entry_number(h.doc) != except)
+                .map_or(0.0, |h| h.score)
+        };
+        let best_prob = |except: usize| {
+            by_prob
+                .iter()
+                .find(|&&e| e != except)
+                .map_or(0.0, |&e| probs[e])
+        };
+        let (known_share, known_terms, unknown_terms) = self.index.coverage(terms);
+        let decline_mass: f32 = entries
+            .iter()
+            .zip(&probs)
+            .filter(|(e, _)| e.kind == EntryKind::Decline)
+            .map(|(_, p)| p)
+            .sum();
+        picked
+            .into_iter()
+            .filter(|&e| e < entries.len())
+            .map(|e| {
+                let (lexical, doc) = lexical_of(e).map_or((0.0, None), |(s, d)| (s, Some(d)));
+                let evidence = Evidence {
+                    kind: entries[e].kind,
+                    lexical,
+                    classifier: probs.get(e).copied().unwrap_or(0.0),
+                    lexical_other: best_lexical(e),
+                    classifier_other: best_prob(e),
+                    known_share,
+                    known_terms,
+                    decline_mass,
+                    unknown_terms,
+                };
+                (entries[e], evidence, doc)
+            })
+            .collect()
+    }
+
+    /// The evidence for the candidates of a question, by entry id (for `kb calibrate`).
+    /// `left_out` asks it as if that phrasing of that entry were not in the knowledge: the
+    /// lexical index leaves it out, and `intent` should be a classifier that never saw it.
+    pub fn evidence(
         &self,
         question: &str,
-        complete_last: bool,
-        exclude: Option<usize>,
-    ) -> (Vec<QueryTerm>, Vec<Hit>) {
-        let words = self.norm.surface(self.cut(question));
-        let terms = self.index.understand(&self.norm, &words, complete_last);
-        let hits = self.index.rank(&terms, exclude);
-        (terms, hits)
+        left_out: Option<(&str, &str)>,
+        intent: Option<&IntentModel>,
+    ) -> Vec<(String, Evidence)> {
+        let exclude = left_out.and_then(|(id, phrasing)| {
+            let entry = self
+                .index
+                .entries()
+                .iter()
+                .position(|e| self.entry_id(*e) == id)?;
+            self.index.doc_of(entry, phrasing)
+        });
+        let terms = self.understand(question, false);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        self.gather(&terms, exclude, intent.unwrap_or(&self.intent))
+            .into_iter()
+            .map(|(e, ev, _)| (self.entry_id(e).to_string(), ev))
+            .collect()
+    }
+
+    /// The answer threshold and the one for out-of-scope entries.
+    fn thresholds(&self) -> (f32, f32) {
+        match &self.kb.confidence {
+            Some(m) => (m.threshold, m.threshold),
+            None => (
+                self.kb.settings.threshold,
+                self.kb.settings.decline_threshold,
+            ),
+        }
     }
 
     /// Answers a question, or declines with the nearest topics.
@@ -138,24 +391,32 @@ impl Engine {
     }
 
     fn answer(&self, question: &str, exclude: Option<usize>) -> Reply {
-        let (terms, hits) = self.hits(question, false, exclude);
-        let s = &self.kb.settings;
+        let terms = self.understand(question, false);
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());
         }
-        match hits.first() {
+        let scored = self.score(&terms, exclude);
+        let (threshold, decline_threshold) = match exclude {
+            // Left out: the lexical index decides alone, with its own thresholds.
+            Some(_) => (
+                self.kb.settings.threshold,
+                self.kb.settings.decline_threshold,
+            ),
+            None => self.thresholds(),
+        };
+        match scored.first() {
             Some(top)
-                if top.entry.kind == EntryKind::Decline && top.score >= s.decline_threshold =>
+                if top.entry.kind == EntryKind::Decline && top.confidence >= decline_threshold =>
             {
                 let id = self.kb.declines[top.entry.index].id.clone();
-                self.decline(question, DeclineReason::OutOfScope(id), hits)
+                self.decline(question, DeclineReason::OutOfScope(id), scored)
             }
-            Some(top) if top.entry.kind != EntryKind::Decline && top.score >= s.threshold => {
-                let mut reply = self.entry_reply(question, top.entry, top.score, &terms);
-                reply.suggestions = self.suggestions(&hits, Some(top.entry));
+            Some(top) if top.entry.kind != EntryKind::Decline && top.confidence >= threshold => {
+                let mut reply = self.entry_reply(question, top.entry, top.confidence, &terms);
+                reply.suggestions = self.suggestions(&scored, Some(top.entry));
                 reply
             }
-            _ => self.decline(question, DeclineReason::LowConfidence, hits),
+            _ => self.decline(question, DeclineReason::LowConfidence, scored),
         }
     }
 
@@ -173,10 +434,11 @@ impl Engine {
     /// The best entries for a question, declines left out (inline mode, autocompletion).
     /// With `partial`, the last word may be the beginning of a word still being typed.
     pub fn candidates(&self, question: &str, limit: usize, partial: bool) -> Vec<Candidate> {
-        let (_, hits) = self.hits(question, partial, None);
-        let floor = self.kb.settings.suggestion_floor;
-        hits.iter()
-            .filter(|h| h.entry.kind != EntryKind::Decline && h.score >= floor)
+        let terms = self.understand(question, partial);
+        let scored = self.score(&terms, None);
+        scored
+            .iter()
+            .filter(|h| h.entry.kind != EntryKind::Decline && self.suggestible(h))
             .take(limit)
             .map(|h| self.candidate(h))
             .collect()
@@ -184,20 +446,31 @@ impl Engine {
 
     /// How the question was understood and the top five candidates (`:explain`).
     pub fn explain(&self, question: &str) -> Explanation {
-        let (terms, hits) = self.hits(question, false, None);
+        let terms = self.understand(question, false);
+        let scored = self.score(&terms, None);
         Explanation {
+            candidates: scored.iter().take(5).map(|h| self.candidate(h)).collect(),
             terms,
-            candidates: hits.iter().take(5).map(|h| self.candidate(h)).collect(),
         }
     }
 
-    fn candidate(&self, h: &Hit) -> Candidate {
+    /// Whether a candidate is close enough to offer as "did you mean".
+    fn suggestible(&self, h: &Scored) -> bool {
+        h.lexical.max(h.classifier) >= self.kb.settings.suggestion_floor
+    }
+
+    fn candidate(&self, h: &Scored) -> Candidate {
         Candidate {
             id: self.entry_id(h.entry).to_string(),
             kind: h.entry.kind,
             title: self.entry_title(h.entry).to_string(),
-            score: h.score,
-            phrasing: self.index.phrasing(h.doc).to_string(),
+            score: h.confidence,
+            lexical: h.lexical,
+            classifier: h.classifier,
+            phrasing: h
+                .doc
+                .map(|d| self.index.phrasing(d).to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -219,16 +492,16 @@ impl Engine {
         }
     }
 
-    fn suggestions(&self, hits: &[Hit], except: Option<EntryRef>) -> Vec<Link> {
-        let s = &self.kb.settings;
-        hits.iter()
+    fn suggestions(&self, scored: &[Scored], except: Option<EntryRef>) -> Vec<Link> {
+        scored
+            .iter()
             .filter(|h| matches!(h.entry.kind, EntryKind::Topic | EntryKind::Article))
-            .filter(|h| Some(h.entry) != except && h.score >= s.suggestion_floor)
-            .take(s.max_suggestions)
+            .filter(|h| Some(h.entry) != except && self.suggestible(h))
+            .take(self.kb.settings.max_suggestions)
             .map(|h| Link {
                 id: self.entry_id(h.entry).to_string(),
                 title: self.entry_title(h.entry).to_string(),
-                score: h.score,
+                score: h.confidence,
             })
             .collect()
     }
@@ -245,12 +518,12 @@ impl Engine {
             .collect()
     }
 
-    fn decline(&self, question: &str, reason: DeclineReason, hits: Vec<Hit>) -> Reply {
+    fn decline(&self, question: &str, reason: DeclineReason, scored: Vec<Scored>) -> Reply {
         let m = &self.kb.messages;
         let suggestions = if reason == DeclineReason::Empty {
             Vec::new()
         } else {
-            self.suggestions(&hits, None)
+            self.suggestions(&scored, None)
         };
         let text = match &reason {
             DeclineReason::Empty => m.get("core", "empty-question"),
@@ -285,7 +558,7 @@ impl Engine {
             excerpts: Vec::new(),
             related: Vec::new(),
             suggestions,
-            confidence: hits.first().map_or(0.0, |h| h.score),
+            confidence: scored.first().map_or(0.0, |h| h.confidence),
             as_of: None,
             disclaimer: None,
             declined: Some(reason),
@@ -354,7 +627,7 @@ impl Engine {
                     .excerpts
                     .iter()
                     .take(2)
-                    .map(|x| self.quote(a, &x.text))
+                    .map(|x| self.quote(a, x))
                     .collect();
             }
             EntryKind::Smalltalk => reply.text = self.kb.smalltalk[entry.index].reply.clone(),
@@ -363,10 +636,11 @@ impl Engine {
         reply
     }
 
-    fn quote(&self, a: &crate::knowledge::Article, text: &str) -> Quote {
+    fn quote(&self, a: &crate::knowledge::Article, x: &crate::knowledge::Excerpt) -> Quote {
         Quote {
             article_id: a.id.clone(),
-            text: text.to_string(),
+            text: x.text.clone(),
+            note: x.note.clone(),
             outlet: a.outlet.clone(),
             date: a.date.clone(),
             url: a.url.clone(),
@@ -384,7 +658,7 @@ impl Engine {
         }
         best.map(|(_, ai, xi)| {
             let a = &self.kb.articles[ai];
-            self.quote(a, &a.excerpts[xi].text)
+            self.quote(a, &a.excerpts[xi])
         })
     }
 }

@@ -18,7 +18,7 @@ use super::normalise::Normaliser;
 use super::typo::TypoIndex;
 use crate::knowledge::{KnowledgeBase, MatcherSettings};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A term is "common" when more than this share of the documents contain it.
 pub const COMMON_SHARE: f32 = 0.01;
@@ -72,6 +72,10 @@ pub struct QueryTerm {
     pub corrected: Option<String>,
     /// Whether the knowledge knows the term at all.
     pub known: bool,
+    /// Whether the word was completed as a prefix being typed (autocompletion).
+    pub complete: bool,
+    /// How much the word counts: 1 in the question itself, less in the context around it.
+    pub weight: f32,
 }
 
 /// The index over a knowledge base.
@@ -236,58 +240,147 @@ impl Index {
         self.docs.len()
     }
 
+    /// The number (position in [`Index::entries`]) of the entry a document belongs to.
+    pub fn entry_number(&self, doc: usize) -> usize {
+        self.docs[doc].entry as usize
+    }
+
     /// The text of a document (the phrasing that matched).
     pub fn phrasing(&self, doc: usize) -> &str {
         &self.texts[doc]
     }
 
-    /// How each query word is understood: known, corrected, or unknown.
+    /// How each query word is understood: known, corrected, or unknown. `words` come with
+    /// their weight; `names` are words written as names (capitalised inside a sentence): when
+    /// the knowledge does not know one, it is left out rather than counted against the match.
     pub fn understand(
         &self,
         norm: &Normaliser,
-        words: &[String],
+        words: &[(String, f32)],
         complete_last: bool,
+        names: &HashSet<String>,
     ) -> Vec<QueryTerm> {
         let last = words.len().saturating_sub(1);
-        words
+        let mut terms: Vec<QueryTerm> = words
             .iter()
             .enumerate()
-            .map(|(i, word)| self.understand_word(norm, word, complete_last && i == last))
-            .collect()
+            .filter_map(|(i, (word, weight))| {
+                let t = self.understand_word(norm, word, complete_last && i == last, *weight);
+                let unknown_name = names.contains(word) && (!t.known || t.corrected.is_some());
+                (!unknown_name).then_some(t)
+            })
+            .collect();
+        self.check_corrections(norm, &mut terms);
+        terms
     }
 
-    fn understand_word(&self, norm: &Normaliser, word: &str, complete: bool) -> QueryTerm {
-        let found = |term: String, corrected: Option<String>| QueryTerm {
+    /// A typo correction stands only where the corrected word fits the question's context:
+    /// some phrasing uses it together with another (uncommon) word of the question. Alone, it
+    /// stands only when nothing else in the question is unknown ("kampnye?"), so "how to bake
+    /// bread" does not become "… break …".
+    fn check_corrections(&self, norm: &Normaliser, terms: &mut [QueryTerm]) {
+        let support: Vec<u32> = terms
+            .iter()
+            .filter(|t| t.known && t.corrected.is_none())
+            .filter_map(|t| self.terms.get(&t.term).copied())
+            .filter(|&id| !self.common[id as usize])
+            .collect();
+        let unknown = terms.iter().filter(|t| !t.known).count();
+        for i in 0..terms.len() {
+            if terms[i].corrected.is_none() || terms[i].complete {
+                continue;
+            }
+            let Some(&id) = self.terms.get(&terms[i].term) else {
+                continue;
+            };
+            let fits = if support.is_empty() {
+                unknown == 0 && terms.iter().filter(|t| t.corrected.is_some()).count() == 1
+            } else {
+                support.iter().any(|&s| {
+                    sorted_intersect(&self.postings[id as usize], &self.postings[s as usize])
+                })
+            };
+            if !fits {
+                let word = terms[i].word.clone();
+                terms[i] = QueryTerm {
+                    term: norm.stem(&word),
+                    word,
+                    corrected: None,
+                    known: false,
+                    complete: false,
+                    weight: terms[i].weight,
+                };
+            }
+        }
+    }
+
+    fn understand_word(
+        &self,
+        norm: &Normaliser,
+        word: &str,
+        complete: bool,
+        weight: f32,
+    ) -> QueryTerm {
+        let found = |term: String, corrected: Option<String>, complete: bool| QueryTerm {
             word: word.to_string(),
             term,
             corrected,
             known: true,
+            complete,
+            weight,
         };
         let term = norm.stem(word);
         if self.terms.contains_key(&term) {
-            return found(term, None);
+            return found(term, None, false);
         }
         // Colloquial affixes: "ditempelin" → "ditempel", "ngurus" → "urus".
         for root in colloquial_roots(word) {
             let t = norm.stem(&root);
             if self.terms.contains_key(&t) {
-                return found(t, None);
+                return found(t, None, false);
             }
         }
         if complete && let Some(full) = self.complete(word) {
-            return found(norm.stem(full), Some(full.to_string()));
+            return found(norm.stem(full), Some(full.to_string()), true);
         }
         // A word the stemmer could take apart is a real word, not a typo of a known one.
         if term == word
             && let Some(fixed) = self.typo.correct(word)
         {
-            return found(norm.stem(fixed), Some(fixed.to_string()));
+            return found(norm.stem(fixed), Some(fixed.to_string()), false);
         }
         QueryTerm {
             word: word.to_string(),
             term,
             corrected: None,
             known: false,
+            complete: false,
+            weight,
+        }
+    }
+
+    /// How much of the question the knowledge knows: the share of its IDF mass made of known
+    /// words, and the weighted numbers of known and of unknown words.
+    pub fn coverage(&self, query: &[QueryTerm]) -> (f32, f32, f32) {
+        let (mut known, mut total, mut count) = (0.0f32, 0.0f32, 0.0f32);
+        let unknown: f32 = query.iter().filter(|t| !t.known).map(|t| t.weight).sum();
+        for t in query {
+            let m = match self.terms.get(&t.term) {
+                Some(&id) if t.known => {
+                    count += t.weight;
+                    self.idf[id as usize].powi(2) * t.weight
+                }
+                _ => self.unknown_idf.powi(2) * t.weight,
+            };
+            if t.known {
+                known += m;
+            }
+            total += m;
+        }
+        if total > 0.0 {
+            (known / total, count, unknown)
+        } else {
+            (0.0, 0.0, unknown)
         }
     }
 
@@ -317,11 +410,12 @@ impl Index {
         // (term id or None for unknown, query weight)
         let mut q: Vec<(Option<u32>, f32)> = Vec::new();
         let typo = |t: &QueryTerm| {
-            if t.corrected.is_some() {
-                self.typo_weight
-            } else {
-                1.0
-            }
+            t.weight
+                * if t.corrected.is_some() && !t.complete {
+                    self.typo_weight
+                } else {
+                    1.0
+                }
         };
         for qt in query {
             let id = self.terms.get(&qt.term).copied();
@@ -344,7 +438,7 @@ impl Index {
             .iter()
             .map(|(t, w)| match t {
                 Some(t) => w * self.idf[*t as usize].powi(2),
-                None => self.unknown_idf.powi(2),
+                None => w * self.unknown_idf.powi(2),
             })
             .sum::<f32>();
         // A zero weight (bigram_weight = 0) adds nothing and must not mark documents as found.
@@ -416,6 +510,19 @@ impl Index {
             hits
         })
     }
+}
+
+/// Whether two sorted posting lists share a document.
+fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The term for two adjacent stems.

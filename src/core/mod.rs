@@ -5,17 +5,22 @@
 //! Telegram, Discord — calls [`Engine::ask`] (or [`Engine::ask_in`] with the conversation's
 //! [`Context`], which the front end keeps) and renders the same [`Reply`].
 
+pub mod confidence;
 mod context;
 mod engine;
+pub mod features;
 mod followup;
 mod index;
+pub mod intent;
 pub mod normalise;
+pub mod query;
 pub mod render;
 mod reply;
+pub mod train;
 pub mod typo;
 
 pub use context::Context;
-pub use engine::{Candidate, Engine, Explanation};
+pub use engine::{Candidate, Engine, Explanation, intent_settings};
 pub use index::{EntryKind, QueryTerm};
 pub use reply::{DeclineReason, Link, Quote, Reply};
 pub mod record;

@@ -12,6 +12,8 @@ pub enum Platform {
     Cli,
     Telegram,
     Discord,
+    /// The HTTP API and its web page (`netral http`).
+    Web,
 }
 
 impl Platform {
@@ -20,6 +22,7 @@ impl Platform {
             Platform::Cli => "cli",
             Platform::Telegram => "telegram",
             Platform::Discord => "discord",
+            Platform::Web => "web",
         }
     }
 }
@@ -50,6 +53,9 @@ pub struct Asked<'a> {
     /// An opaque key for the asker (e.g. `telegram:12345`), used only to count distinct
     /// askers: a store keeps at most a salted hash of it, never the key itself.
     pub asker: Option<&'a str>,
+    /// How long answering took, from receiving the question to having the reply (the
+    /// `netral_answer_seconds` metric); `Duration::ZERO` when the front end does not measure.
+    pub elapsed: std::time::Duration,
 }
 
 /// A 👍 or 👎 on an answer.

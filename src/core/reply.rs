@@ -21,6 +21,8 @@ pub struct Quote {
     pub outlet: String,
     pub date: String,
     pub url: String,
+    /// Our caveat beside the quote (empty when none is needed).
+    pub note: String,
 }
 
 /// Why the bot did not answer.

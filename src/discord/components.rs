@@ -6,6 +6,7 @@
 //! and `t:<n>` the n-th topic menu (their selected value is the category or topic id).
 
 use super::limits;
+use crate::core::render::{Detail, has_details};
 use crate::core::{EntryKind, Reply};
 use crate::knowledge::{KnowledgeBase, Messages};
 
@@ -20,6 +21,8 @@ pub enum Action {
     Category,
     /// A topic was chosen in a category's menu (the value is its id).
     Topic,
+    /// One part of the answer with this entry id (full answer, legal basis, sources).
+    Detail { id: String, part: Detail },
 }
 
 impl Action {
@@ -42,6 +45,14 @@ impl Action {
             }
             "c" => Some(Action::Category),
             "t" => Some(Action::Topic),
+            kind if !rest.is_empty() => {
+                let mut chars = kind.chars();
+                let part = chars.next().and_then(Detail::from_code)?;
+                chars.next().is_none().then(|| Action::Detail {
+                    id: rest.to_string(),
+                    part,
+                })
+            }
             _ => None,
         }
     }
@@ -53,6 +64,7 @@ impl Action {
             Action::Feedback { id, helpful } => format!("f:{id}:{}", u8::from(*helpful)),
             Action::Category => format!("c:{index}"),
             Action::Topic => format!("t:{index}"),
+            Action::Detail { id, part } => format!("{}:{id}", part.code()),
         }
     }
 }
@@ -100,9 +112,42 @@ fn answer_button(id: &str, title: &str, style: ButtonStyle) -> Option<Button> {
     })
 }
 
-/// The rows under an answer: related questions (or, when declined, "did you mean" choices),
-/// then 👍/👎 for topic and article answers.
+/// The rows under a first answer: for a topic the buttons to its full text, legal basis and
+/// sources, then what [`full_rows`] gives.
 pub fn reply_rows(reply: &Reply, m: &Messages) -> Vec<Row> {
+    let mut rows = Vec::new();
+    if let Some(id) = reply.id.as_deref().filter(|_| has_details(reply)) {
+        let buttons: Vec<Button> = Detail::ALL
+            .into_iter()
+            .filter_map(|part| {
+                let custom_id = Action::Detail {
+                    id: id.to_string(),
+                    part,
+                }
+                .custom_id(0);
+                (limits::len(&custom_id) <= limits::CUSTOM_ID).then(|| Button {
+                    custom_id,
+                    label: limits::truncate(&m.get("core", part.label_key()), limits::BUTTON_LABEL),
+                    emoji: None,
+                    style: if part == Detail::Full {
+                        ButtonStyle::Primary
+                    } else {
+                        ButtonStyle::Secondary
+                    },
+                })
+            })
+            .collect();
+        if !buttons.is_empty() {
+            rows.push(Row::Buttons(buttons));
+        }
+    }
+    rows.extend(full_rows(reply, m));
+    rows
+}
+
+/// The rows under a full answer: related questions (or, when declined, "did you mean"
+/// choices), then 👍/👎 for topic and article answers.
+pub fn full_rows(reply: &Reply, m: &Messages) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut seen = Vec::new();
     let links = if reply.answered {

@@ -10,16 +10,17 @@ use super::send;
 use crate::chat_memory::ChatMemory;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
 use crate::core::{Engine, Reply};
+use crate::metrics::{Health, Metrics};
 use serenity::all::{
     CommandDataOptionValue, CommandInteraction, ComponentInteraction, ComponentInteractionDataKind,
     Context, CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, GuildId,
-    Interaction, Message, Ready,
+    Interaction, Message, Ready, ResumedEvent, ShardStageUpdateEvent,
 };
 use serenity::async_trait;
+use serenity::gateway::ConnectionStage;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub(crate) struct Handler {
     pub engine: Arc<Engine>,
@@ -30,12 +31,17 @@ pub(crate) struct Handler {
     pub registered: AtomicBool,
     /// Each asker's conversation, per channel (a DM is a channel of its own).
     pub memory: ChatMemory<Asker>,
+    /// A READY arrived before: a later one is a reconnect.
+    pub connected_once: AtomicBool,
 }
 
 /// Whose conversation: (user id, channel id).
 pub(crate) type Asker = (u64, u64);
 
 type Result<T> = std::result::Result<T, serenity::Error>;
+
+/// This adapter's name in `/healthz`.
+pub(crate) const HEALTH: &str = "discord";
 
 /// Logs a failed handler without its secrets; the event is dropped, the shard carries on.
 fn log_failure(what: &str, result: Result<()>) {
@@ -51,6 +57,10 @@ fn log_failure(what: &str, result: Result<()>) {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!("discord: connected as {}", ready.user.name);
+        if self.connected_once.swap(true, Ordering::Relaxed) {
+            Metrics::global().discord_reconnect();
+        }
+        Health::global().set_connected(HEALTH, true);
         if self.registered.load(Ordering::Relaxed) {
             return;
         }
@@ -65,6 +75,20 @@ impl EventHandler for Handler {
             tracing::info!("discord: slash commands registered");
         }
         log_failure("registering the slash commands", result);
+    }
+
+    async fn resume(&self, _: Context, _: ResumedEvent) {
+        tracing::info!("discord: gateway session resumed");
+        Metrics::global().discord_reconnect();
+        Health::global().set_connected(HEALTH, true);
+    }
+
+    async fn shard_stage_update(&self, _: Context, event: ShardStageUpdateEvent) {
+        if event.new == ConnectionStage::Connected {
+            Health::global().set_connected(HEALTH, true);
+        } else {
+            Health::global().set_down(HEALTH, &format!("gateway {}", event.new));
+        }
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
@@ -108,13 +132,14 @@ impl EventHandler for Handler {
             .replace(&format!("<@{me}>"), " ")
             .replace(&format!("<@!{me}>"), " ");
         let asker = (msg.author.id.get(), msg.channel_id.get());
-        let context = self.memory.get(&asker, Instant::now());
+        let started = Instant::now();
+        let context = self.memory.get(&asker, started);
         let reply = self.engine.ask_in(question.trim(), context.as_ref());
         self.remember(asker, context, &reply);
-        self.record(&reply, private, msg.author.id.get());
+        self.record(&reply, private, msg.author.id.get(), started);
         let m = &self.engine.knowledge().messages;
         let (embeds, rows) = (
-            render::reply_embeds(&reply, m),
+            render::first_embeds(&reply, m),
             components::reply_rows(&reply, m),
         );
         let result = msg
@@ -133,7 +158,9 @@ impl Handler {
         self.memory.put(asker, next, Instant::now());
     }
 
-    fn record(&self, reply: &Reply, private: bool, user: u64) {
+    /// Reports a question to the recorder (curator store and metrics); `started` is when it
+    /// arrived.
+    fn record(&self, reply: &Reply, private: bool, user: u64, started: Instant) {
         let asker = format!("discord:{user}");
         self.recorder.asked(&Asked {
             reply,
@@ -144,13 +171,14 @@ impl Handler {
                 ChatKind::Group
             },
             asker: Some(&asker),
+            elapsed: started.elapsed(),
         });
     }
 
     fn reply_parts(&self, reply: &Reply) -> (Vec<Embed>, Vec<Row>) {
         let m = &self.engine.knowledge().messages;
         (
-            render::reply_embeds(reply, m),
+            render::first_embeds(reply, m),
             components::reply_rows(reply, m),
         )
     }
@@ -162,11 +190,12 @@ impl Handler {
         private: bool,
         asker: Asker,
         context: Option<crate::core::Context>,
+        started: Instant,
     ) -> (Vec<Embed>, Vec<Row>) {
         match reply {
             Ok(reply) => {
                 self.remember(asker, context, &reply);
-                self.record(&reply, private, asker.0);
+                self.record(&reply, private, asker.0, started);
                 self.reply_parts(&reply)
             }
             Err(_) => {
@@ -190,7 +219,8 @@ impl Handler {
             })
             .unwrap_or_default();
         let asker = (c.user.id.get(), c.channel_id.get());
-        let context = self.memory.get(&asker, Instant::now());
+        let started = Instant::now();
+        let context = self.memory.get(&asker, started);
         let engine = Arc::clone(&self.engine);
         let asked_in = context.clone();
         let work = tokio::task::spawn_blocking(move || {
@@ -205,7 +235,7 @@ impl Handler {
         let private = c.guild_id.is_none();
         match ready {
             Some(reply) => {
-                let (embeds, rows) = self.answered(reply, private, asker, context.clone());
+                let (embeds, rows) = self.answered(reply, private, asker, context.clone(), started);
                 c.create_response(
                     &ctx.http,
                     CreateInteractionResponse::Message(send::interaction_message(
@@ -220,7 +250,7 @@ impl Handler {
                     CreateInteractionResponse::Defer(send::interaction_message(&[], &[], false)),
                 )
                 .await?;
-                let (embeds, rows) = self.answered(work.await, private, asker, context);
+                let (embeds, rows) = self.answered(work.await, private, asker, context, started);
                 c.edit_response(&ctx.http, send::interaction_edit(&embeds, &rows))
                     .await
                     .map(|_| ())
@@ -297,6 +327,19 @@ impl Handler {
                     ),
                 }
             }
+            (Some(Action::Detail { id, part }), _) => match self.engine.answer_by_id(&id) {
+                Some(reply) => {
+                    let rows = match part {
+                        crate::core::render::Detail::Full => components::full_rows(&reply, m),
+                        _ => vec![],
+                    };
+                    (render::detail_embeds(&reply, m, part), rows)
+                }
+                None => (
+                    render::text_embed(None, &m.get("discord", "unknown-entry")),
+                    vec![],
+                ),
+            },
             (Some(Action::Feedback { id, helpful }), _) => {
                 self.recorder.feedback(&Feedback {
                     answer_id: &id,

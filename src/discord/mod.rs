@@ -73,6 +73,8 @@ pub async fn run(
 }
 
 /// Runs the bot until `shutdown` resolves (or the gateway gives up), then closes the shards.
+/// Discord unreachable at start-up is retried with back-off (1, 2, 4 … 30 s) until it answers
+/// or `shutdown`; a token or intent Discord refuses ends it with [`Rejected`].
 pub async fn run_until(
     config: DiscordConfig,
     engine: Arc<Engine>,
@@ -80,6 +82,7 @@ pub async fn run_until(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let redacted = |e: &dyn std::fmt::Display| crate::secret::redact(&e.to_string());
+    crate::metrics::Health::global().starting(handler::HEALTH);
     let mut http =
         HttpBuilder::new(config.token.expose()).default_allowed_mentions(send::no_mentions());
     if let Some(base) = &config.api_url {
@@ -90,16 +93,13 @@ pub async fn run_until(
         );
     }
     let http = http.build();
-    // With a redirected API the gateway must come from it too: serenity would otherwise fall
-    // back to Discord's own gateway and send the token there.
-    let gateway = match &config.api_url {
-        Some(base) => Some(http.get_gateway().await.map(|g| g.url).map_err(|e| {
-            anyhow::anyhow!(
-                "could not get the gateway URL from {base}/api/v10/gateway: {}",
-                redacted(&e)
-            )
-        })?),
-        None => None,
+    tokio::pin!(shutdown);
+    // The gateway URL, asked until Discord (or the configured API) answers. With a redirected
+    // API the gateway must come from it: serenity would otherwise fall back to Discord's own
+    // gateway and send the token there.
+    let gateway = tokio::select! {
+        url = gateway_url(&http) => url?,
+        () = &mut shutdown => return Ok(()),
     };
     let handler = handler::Handler {
         engine,
@@ -108,23 +108,23 @@ pub async fn run_until(
         defer_after: config.defer_after,
         registered: AtomicBool::new(false),
         memory: crate::chat_memory::ChatMemory::default(),
+        connected_once: AtomicBool::new(false),
     };
     let mut client = ClientBuilder::new_with_http(http, intents(&config))
         .event_handler(handler)
         .await
         .map_err(|e| anyhow::anyhow!("{}", redacted(&e)))
         .context("starting the Discord client")?;
-    if let Some(url) = gateway {
-        *client.ws_url.lock().await = url;
-    }
+    *client.ws_url.lock().await = gateway;
     let shard_manager = Arc::clone(&client.shard_manager);
     let start = client.start();
     tokio::pin!(start);
     tokio::select! {
         result = &mut start => return finished(result),
-        () = shutdown => {}
+        () = &mut shutdown => {}
     }
     tracing::info!("discord: shutting down");
+    crate::metrics::Health::global().set_down(handler::HEALTH, "stopping");
     let running = !shard_manager.runners.lock().await.is_empty();
     shard_manager.shutdown_all().await;
     if running {
@@ -136,15 +136,63 @@ pub async fn run_until(
     Ok(())
 }
 
+/// Back-off between start-up attempts: 1, 2, 4 … seconds, at most 30 (as for Telegram).
+fn backoff(errors: u32) -> std::time::Duration {
+    std::time::Duration::from_secs((1u64 << errors.min(5)).min(30))
+}
+
+/// A setting Discord refuses (the token, an intent): retrying cannot help, the operator must
+/// change the configuration. `netral discord` exits 2 on it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Rejected(String);
+
+fn rejected_token() -> anyhow::Error {
+    Rejected(format!(
+        "Discord rejected the bot token (401 Unauthorized): check {TOKEN_VAR}"
+    ))
+    .into()
+}
+
+/// `GET /gateway`, retried with back-off while Discord is unreachable or failing; only a
+/// rejected token ends it.
+async fn gateway_url(http: &serenity::http::Http) -> anyhow::Result<String> {
+    let health = crate::metrics::Health::global();
+    let mut errors = 0;
+    loop {
+        match http.get_gateway().await {
+            Ok(g) => return Ok(g.url),
+            Err(serenity::Error::Http(e)) if e.status_code().map(|s| s.as_u16()) == Some(401) => {
+                health.set_down(handler::HEALTH, "the bot token was rejected");
+                return Err(rejected_token());
+            }
+            Err(e) => {
+                let wait = backoff(errors);
+                errors += 1;
+                tracing::warn!(
+                    "discord: cannot reach the gateway endpoint, retrying in {}s: {}",
+                    wait.as_secs(),
+                    crate::secret::redact(&e.to_string())
+                );
+                health.failed(handler::HEALTH, "cannot reach Discord; retrying");
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
 fn finished(result: serenity::Result<()>) -> anyhow::Result<()> {
+    use serenity::gateway::GatewayError;
     match result {
         Ok(()) => Ok(()),
-        Err(serenity::Error::Gateway(
-            serenity::gateway::GatewayError::DisallowedGatewayIntents,
-        )) => {
-            anyhow::bail!(
+        Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)) => {
+            Err(Rejected(format!(
                 "Discord refused the privileged MESSAGE_CONTENT intent: enable it for the bot in the developer portal, or set {MESSAGE_CONTENT_VAR}=0 (mentions and DMs are still answered)"
-            )
+            ))
+            .into())
+        }
+        Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
+            Err(rejected_token())
         }
         Err(e) => anyhow::bail!(
             "the Discord connection ended: {}",

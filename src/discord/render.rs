@@ -8,7 +8,7 @@
 //! module builds plain data ([`Embed`]); `send` turns it into serenity builders.
 
 use super::limits::{self, escape_markdown, len};
-use crate::core::render::{basis_line, quote_line};
+use crate::core::render::{Detail, basis_line, basis_summary, has_details, quote_line, shorten};
 use crate::core::{EntryKind, Reply};
 use crate::knowledge::{Messages, Verdict};
 
@@ -72,11 +72,7 @@ pub fn reply_embeds(reply: &Reply, m: &Messages) -> Vec<Embed> {
     let esc = escape_markdown;
     let mut sections = Vec::new();
     let (title, description) = if reply.answered {
-        let title = match reply.verdict_label(m) {
-            Some(label) => Some(format!("{label} — {}", reply.title)),
-            None if reply.kind == Some(EntryKind::Smalltalk) => None,
-            None => Some(reply.title.clone()),
-        };
+        let title = headline(reply, m);
         let mut description = esc(&reply.text);
         if !reply.body.is_empty() {
             description.push_str("\n\n");
@@ -99,7 +95,7 @@ pub fn reply_embeds(reply: &Reply, m: &Messages) -> Vec<Embed> {
         });
     }
     if let Some(q) = reply.excerpts.first() {
-        let mut text = esc(&quote_line(q));
+        let mut text = esc(&quote_line(q, m));
         if !q.url.is_empty() {
             text.push('\n');
             text.push_str(&q.url);
@@ -134,6 +130,117 @@ pub fn reply_embeds(reply: &Reply, m: &Messages) -> Vec<Embed> {
             description,
             sections,
             footer,
+            color: color(reply.verdict, reply.answered),
+        },
+        m,
+    )
+}
+
+/// What Discord shows first for a reply, at most [`MAX_FIRST_MESSAGE`] characters for a
+/// topic: the verdict and question as title, the short answer, one field with the main legal
+/// basis and one with the sanction, the date and disclaimer as footer. The rest opens with the
+/// [`Detail`] buttons. Other replies (small talk, declines, news) are shown whole.
+pub fn first_embeds(reply: &Reply, m: &Messages) -> Vec<Embed> {
+    if !has_details(reply) {
+        return reply_embeds(reply, m);
+    }
+    let build = |text: &str, sanction: Option<&str>| {
+        let mut sections = Vec::new();
+        if let Some(basis) = basis_summary(reply, m) {
+            sections.push(Section {
+                label: m.get("core", "legal-basis"),
+                text: escape_markdown(&basis),
+            });
+        }
+        if let Some(s) = sanction {
+            sections.push(Section {
+                label: m.get("core", "sanction"),
+                text: escape_markdown(s),
+            });
+        }
+        layout(
+            Parts {
+                title: headline(reply, m),
+                description: escape_markdown(text),
+                sections,
+                footer: crate::core::render::footer_line(reply, m),
+                color: color(reply.verdict, reply.answered),
+            },
+            m,
+        )
+    };
+    let sanction = reply.sanction.as_deref();
+    let whole = build(&reply.text, sanction);
+    let over = total_size(&whole).saturating_sub(MAX_FIRST_MESSAGE);
+    if over == 0 {
+        return whole;
+    }
+    let sanction_len = sanction.map_or(0, |s| s.chars().count());
+    let short_sanction =
+        sanction.map(|s| shorten(s, sanction_len.saturating_sub(over + 2).max(MIN_SANCTION)));
+    let trimmed = build(&reply.text, short_sanction.as_deref());
+    let over = total_size(&trimmed).saturating_sub(MAX_FIRST_MESSAGE);
+    if over == 0 {
+        return trimmed;
+    }
+    let text_max = reply.text.chars().count().saturating_sub(over + 2);
+    build(&shorten(&reply.text, text_max), short_sanction.as_deref())
+}
+
+/// The first message of a topic answer stays within this many characters (phones).
+pub const MAX_FIRST_MESSAGE: usize = 1500;
+/// Below this the sanction field is never shortened to make room.
+const MIN_SANCTION: usize = 160;
+
+fn headline(reply: &Reply, m: &Messages) -> Option<String> {
+    match reply.verdict_label(m) {
+        Some(label) => Some(format!("{label} — {}", reply.title)),
+        None if reply.kind == Some(EntryKind::Smalltalk) => None,
+        None => Some(reply.title.clone()),
+    }
+}
+
+/// One part of an answer opened with a [`Detail`] button.
+pub fn detail_embeds(reply: &Reply, m: &Messages, part: Detail) -> Vec<Embed> {
+    let esc = escape_markdown;
+    let mut sections = Vec::new();
+    match part {
+        Detail::Full => return reply_embeds(reply, m),
+        Detail::Basis => {
+            if !reply.legal_basis.is_empty() {
+                sections.push(Section {
+                    label: m.get("core", "legal-basis"),
+                    text: bullets(reply.legal_basis.iter().map(|b| esc(&basis_line(b)))),
+                });
+            }
+        }
+        Detail::Sources => {
+            if !reply.sources.is_empty() {
+                sections.push(Section {
+                    label: m.get("core", "sources"),
+                    text: bullets(reply.sources.iter().map(|s| {
+                        if s.url.is_empty() {
+                            esc(&s.title)
+                        } else {
+                            format!("{} — {}", esc(&s.title), s.url)
+                        }
+                    })),
+                });
+            }
+            for q in &reply.excerpts {
+                sections.push(Section {
+                    label: m.get("core", "excerpt"),
+                    text: esc(&quote_line(q, m)),
+                });
+            }
+        }
+    }
+    layout(
+        Parts {
+            title: Some(reply.title.clone()),
+            description: String::new(),
+            sections,
+            footer: None,
             color: color(reply.verdict, reply.answered),
         },
         m,
@@ -316,6 +423,7 @@ mod tests {
                 outlet: "Harian".into(),
                 date: "2024".into(),
                 url: String::new(),
+                note: String::new(),
             }],
             related: vec![Link {
                 id: "medsos-posting".into(),

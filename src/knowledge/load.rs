@@ -15,6 +15,13 @@ use toml::Spanned;
 static BUILTIN: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/knowledge");
 
+/// The bytes of the intent classifier compiled into the binary (`intent-model.bin`), if any.
+pub fn builtin_model() -> Option<&'static [u8]> {
+    BUILTIN
+        .get_file(crate::core::intent::MODEL_FILE)
+        .map(|f| f.contents())
+}
+
 /// The knowledge files as `(path relative to the knowledge folder, contents)`.
 #[derive(Debug, Clone, Default)]
 pub struct Files(pub Vec<(String, String)>);
@@ -107,6 +114,24 @@ struct RegulationsFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct LegalBasisFile {
+    #[serde(default)]
+    article: Vec<RawCitedArticle>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitedArticle {
+    regulation: Spanned<String>,
+    article: String,
+    says: String,
+    #[serde(default)]
+    source: String,
+    sureness: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TopicsFile {
     #[serde(default)]
     topic: Vec<RawTopic>,
@@ -186,6 +211,8 @@ struct RawArticle {
 struct RawExcerpt {
     text: Spanned<String>,
     topics: Vec<Spanned<String>>,
+    #[serde(default)]
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -256,6 +283,11 @@ pub const CORE_MESSAGE_KEYS: &[&str] = &[
     "sanction",
     "sources",
     "excerpt",
+    "excerpt-note",
+    "more-bases",
+    "detail-full-button",
+    "detail-basis-button",
+    "detail-sources-button",
     "related",
     "suggestions",
     "as-of",
@@ -391,7 +423,10 @@ impl KnowledgeBase {
         let mut messages = BTreeMap::new();
         let mut settings = None;
         let mut conversation = None;
+        let mut confidence = None;
         let mut regulations = None;
+        let mut cited_articles = Vec::new();
+        let mut seen_citations: HashSet<(String, String)> = HashSet::new();
         // References checked once every id is known: (file, line, from id, to id, what).
         let mut refs: Vec<(String, usize, String, String, &'static str)> = Vec::new();
         let mut category_refs: Vec<(String, usize, String)> = Vec::new();
@@ -432,6 +467,60 @@ impl KnowledgeBase {
                 }
                 "conversation.toml" => {
                     conversation = l.parse::<super::ConversationCues>(file, text);
+                }
+                "confidence.toml" => {
+                    confidence = l.parse::<ConfidenceModel>(file, text);
+                    for p in confidence
+                        .as_ref()
+                        .map(|c| c.problems())
+                        .unwrap_or_default()
+                    {
+                        l.problem(file, None, format!("{p} — run `netral kb calibrate`"));
+                    }
+                }
+                "legal-basis.toml" => {
+                    for a in l
+                        .parse::<LegalBasisFile>(file, text)
+                        .map(|f| f.article)
+                        .unwrap_or_default()
+                    {
+                        let line = line_of(text, a.regulation.span().start);
+                        regulation_refs.push((
+                            file.to_string(),
+                            line,
+                            a.regulation.get_ref().clone(),
+                        ));
+                        let Some(sureness) = Sureness::parse(a.sureness.get_ref()) else {
+                            l.at(file, text, &a.sureness, format!("unknown sureness `{}` — use verified, single-source or uncertain", a.sureness.get_ref()));
+                            continue;
+                        };
+                        let source = a.source.trim().to_string();
+                        if a.says.trim().is_empty() {
+                            l.problem(
+                                file,
+                                Some(line),
+                                "empty `says` — say in one line what the article says",
+                            );
+                        }
+                        if !source.starts_with("http") && sureness != Sureness::Uncertain {
+                            l.problem(file, Some(line), "no source URL — record where it was checked, or mark it `uncertain`");
+                        }
+                        let key = (a.regulation.get_ref().clone(), a.article.trim().to_string());
+                        if !seen_citations.insert(key.clone()) {
+                            l.problem(
+                                file,
+                                Some(line),
+                                format!("`{} {}` is listed twice — keep one entry", key.0, key.1),
+                            );
+                        }
+                        cited_articles.push(CitedArticle {
+                            regulation: key.0,
+                            article: key.1,
+                            says: a.says.trim().to_string(),
+                            source,
+                            sureness,
+                        });
+                    }
                 }
                 "smalltalk.toml" => {
                     if let Some(f) = l.parse::<SmalltalkFile>(file, text) {
@@ -673,6 +762,7 @@ impl KnowledgeBase {
                         excerpts.push(Excerpt {
                             text: e.text.into_inner().trim().to_string(),
                             topics: e.topics.into_iter().map(Spanned::into_inner).collect(),
+                            note: e.note.trim().to_string(),
                         });
                     }
                     let questions = l.questions(file, text, &id, a.questions);
@@ -802,6 +892,8 @@ impl KnowledgeBase {
             settings,
             conversation: conversation.unwrap_or_default(),
             regulations,
+            confidence,
+            cited_articles,
         })
     }
 }

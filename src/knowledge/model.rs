@@ -66,6 +66,52 @@ pub struct LegalBasis {
     pub source: String,
 }
 
+/// How sure the project is of what a cited article says (`legal-basis.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sureness {
+    /// An official copy, or at least two independent sources that agree.
+    Verified,
+    /// One source only: answers say so.
+    SingleSource,
+    /// An unofficial copy, memory or conflicting sources: answers hedge it.
+    Uncertain,
+}
+
+impl Sureness {
+    pub const ALL: [(&'static str, Sureness); 3] = [
+        ("verified", Sureness::Verified),
+        ("single-source", Sureness::SingleSource),
+        ("uncertain", Sureness::Uncertain),
+    ];
+
+    /// Parses the spelling used in `legal-basis.toml`.
+    pub fn parse(s: &str) -> Option<Sureness> {
+        Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+    }
+
+    /// The spelling used in `legal-basis.toml` and the docs.
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("uncertain", |(k, _)| k)
+    }
+}
+
+/// One (regulation, article) the knowledge cites: what it says in our words, where it was
+/// checked and how sure we are. The reference behind `docs/legal-basis.md`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CitedArticle {
+    pub regulation: String,
+    /// As cited in topics, "" for a regulation as a whole.
+    pub article: String,
+    pub says: String,
+    /// Where it was checked; may be empty only when `sureness` is uncertain.
+    pub source: String,
+    pub sureness: Sureness,
+}
+
 /// A source a reader can check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
@@ -96,6 +142,8 @@ pub struct Topic {
 pub struct Excerpt {
     pub text: String,
     pub topics: Vec<String>,
+    /// Our own caveat shown beside the quote when it simplifies or misnames the law.
+    pub note: String,
 }
 
 /// A news article from the seeds (or imported by a curator).
@@ -182,6 +230,29 @@ pub struct MatcherSettings {
     pub excerpt_weight: f32,
     /// Queries are cut to this many characters before matching.
     pub max_query_chars: usize,
+    /// A question of at least this many words in several sentences is a scenario: the
+    /// sentence that asks carries the weight.
+    pub long_question_words: usize,
+    /// In such a scenario, how much the words of the other sentences count (0..=1).
+    pub context_weight: f32,
+    /// Words that mark a sentence as the one that asks, when no sentence ends with "?"
+    /// (normalised forms: after slang, before stemming).
+    pub question_cues: Vec<String>,
+}
+
+/// `confidence.toml`: the fitted confidence model (see `core::confidence`), written by
+/// `netral kb calibrate`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfidenceModel {
+    /// Answer when the best candidate's confidence is at least this.
+    pub threshold: f32,
+    pub bias: f32,
+    /// One weight per signal name.
+    pub weights: BTreeMap<String, f32>,
+    /// How it was fitted (command, data, figures), for people reading the file.
+    #[serde(default)]
+    pub fitted: BTreeMap<String, String>,
 }
 
 /// Every fixed sentence the front ends show, by section (file stem) and key.
@@ -239,6 +310,11 @@ pub struct KnowledgeBase {
     /// How follow-ups are recognised (`conversation.toml`; empty without the file).
     pub conversation: super::ConversationCues,
     pub regulations: BTreeMap<String, String>,
+    /// The fitted confidence model; `None` until `netral kb calibrate` has written one (the
+    /// lexical score then serves as the confidence, and `kb check` fails).
+    pub confidence: Option<ConfidenceModel>,
+    /// What each cited article says (`legal-basis.toml`); empty when the file is absent.
+    pub cited_articles: Vec<CitedArticle>,
 }
 
 impl KnowledgeBase {

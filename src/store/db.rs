@@ -20,7 +20,7 @@ CREATE TABLE meta (
 CREATE TABLE declined (
     id           INTEGER PRIMARY KEY,
     at           INTEGER NOT NULL,   -- Unix seconds
-    platform     TEXT NOT NULL,      -- cli | telegram | discord
+    platform     TEXT NOT NULL,      -- cli | telegram | discord | web
     chat         TEXT NOT NULL,      -- private | group
     question     TEXT NOT NULL,      -- normalised, long digit runs masked
     out_of_scope TEXT,               -- the out-of-scope entry that declined it, or NULL

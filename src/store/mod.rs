@@ -45,9 +45,22 @@ pub enum Location {
     File(PathBuf),
     /// No `NETRAL_DB` and no platform data directory to put the default file in.
     Unknown,
+    /// A URL (`scheme://…`) this build cannot store into: the scheme alone, never the rest
+    /// (it may hold a password). PostgreSQL (`postgres://`) is not built yet.
+    Unsupported(String),
 }
 
 impl Location {
+    /// The one-line error for a location the store cannot use (None when it can).
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Location::Unsupported(scheme) => Some(format!(
+                "{DB_ENV}: `{scheme}://…` is not a store this build supports: set it to a SQLite file path or `off` (the PostgreSQL store is not built yet)"
+            )),
+            _ => None,
+        }
+    }
+
     /// The location from the environment.
     pub fn from_env() -> Location {
         Location::parse(std::env::var_os(DB_ENV))
@@ -57,6 +70,11 @@ impl Location {
     pub fn parse(value: Option<OsString>) -> Location {
         match value {
             Some(v) if v.eq_ignore_ascii_case("off") => Location::Off,
+            Some(v) if v.to_string_lossy().contains("://") => {
+                let text = v.to_string_lossy();
+                let scheme = text.split("://").next().unwrap_or_default();
+                Location::Unsupported(scheme.chars().take(20).collect())
+            }
             Some(v) if !v.is_empty() => Location::File(PathBuf::from(v)),
             _ => default_path().map_or(Location::Unknown, Location::File),
         }
@@ -274,6 +292,10 @@ mod tests {
     #[test]
     fn locations() {
         assert_eq!(Location::parse(Some("OFF".into())), Location::Off);
+        assert_eq!(
+            Location::parse(Some("postgres://netral:hunter2@db:5432/netral".into())),
+            Location::Unsupported("postgres".into())
+        );
         assert_eq!(
             Location::parse(Some("/tmp/x.db".into())),
             Location::File("/tmp/x.db".into())

@@ -70,6 +70,18 @@ struct Health {
 }
 
 impl Health {
+    /// `n` events were dropped: counted here and in the process's metrics.
+    fn dropped(&self, n: u64) {
+        self.dropped.fetch_add(n, Ordering::SeqCst);
+        crate::metrics::Metrics::global().store_dropped(n);
+    }
+
+    /// `n` events were committed.
+    fn written(&self, n: u64) {
+        self.written.fetch_add(n, Ordering::SeqCst);
+        crate::metrics::Metrics::global().store_written(n);
+    }
+
     /// Something went wrong: the first time in an outage, say so.
     fn trouble(&self, what: &dyn std::fmt::Display) {
         if self.degraded.swap(true, Ordering::SeqCst) {
@@ -159,12 +171,12 @@ impl SqliteRecorder {
                 }
             }
             Err(TrySendError::Full(_)) => {
-                self.health.dropped.fetch_add(1, Ordering::SeqCst);
+                self.health.dropped(1);
                 self.health
                     .trouble(&"the queue is full (the database is slow or locked)");
             }
             Err(TrySendError::Disconnected(_)) => {
-                self.health.dropped.fetch_add(1, Ordering::SeqCst);
+                self.health.dropped(1);
                 self.health.trouble(&"the writer thread has stopped");
             }
         }
@@ -252,15 +264,15 @@ fn write_loop(mut store: Store, rx: &Receiver<Event>, health: &Health, linger: D
         // Shutting down with a database that already failed: drop the rest quickly rather
         // than wait for the lock once per batch.
         if health.closing.load(Ordering::SeqCst) && health.degraded.load(Ordering::SeqCst) {
-            health.dropped.fetch_add(n, Ordering::SeqCst);
+            health.dropped(n);
         } else {
             match store.write(&batch) {
                 Ok(()) => {
-                    health.written.fetch_add(n, Ordering::SeqCst);
+                    health.written(n);
                     health.recovered();
                 }
                 Err(e) => {
-                    health.dropped.fetch_add(n, Ordering::SeqCst);
+                    health.dropped(n);
                     health.trouble(&format_args!("cannot write ({e})"));
                 }
             }

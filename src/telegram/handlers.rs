@@ -78,7 +78,7 @@ pub async fn on_message(bot: TgBot, state: Arc<State>, msg: Message) -> HandlerR
                 state
                     .memory
                     .put(chat.0, Context::about(payload.as_str()), Instant::now());
-                let kb = keyboard::private_answer(&reply, state.messages());
+                let kb = keyboard::full_answer(&reply, state.messages());
                 let parts = render::full(&reply, state.messages());
                 send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await
             }
@@ -159,6 +159,7 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
     if over_limit(bot, state, user, chat, thread).await? {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     // Private: the chat's conversation. Group: only the answer this message replies to.
     let context = if private {
         state.memory.get(&chat.0, Instant::now())
@@ -180,11 +181,13 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
             ChatKind::Group
         },
         asker: Some(&asker),
+        elapsed: started.elapsed(),
     });
     let m = state.messages();
     if private {
         let kb = keyboard::private_answer(&reply, m);
-        send::send_parts(bot, chat, &render::full(&reply, m), kb.as_ref(), None).await
+        let parts = render::first_message(&reply, m);
+        send::send_parts(bot, chat, &parts, kb.as_ref(), None).await
     } else {
         let full = reply.id.as_deref().and_then(|id| state.deep_link(id));
         let text = render::short(&reply, m, full.as_deref());
@@ -240,6 +243,26 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
             }
             _ => done(send::with_retry_after(answer.text(expired)).await),
         },
+        Some(Action::Detail { id, part }) => {
+            let (Some(reply), Some((chat, _, _))) = (state.engine.answer_by_id(&id), place) else {
+                done(send::with_retry_after(answer.text(expired)).await);
+                return Ok(());
+            };
+            if let Decision::Limited { wait, .. } = state.limiter.check(q.from.id.0, Instant::now())
+            {
+                done(send::with_retry_after(answer.text(toast(&limited_text(&state, wait)))).await);
+                return Ok(());
+            }
+            done(send::with_retry_after(answer).await);
+            let m = state.messages();
+            // The full answer keeps its related questions and 👍/👎; a single part needs none.
+            let kb = match part {
+                crate::core::render::Detail::Full => keyboard::full_answer(&reply, m),
+                _ => None,
+            };
+            let parts = render::detail(&reply, m, part);
+            send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await?;
+        }
         Some(Action::Answer(id)) => {
             let Some(reply) = state.engine.answer_by_id(&id) else {
                 done(send::with_retry_after(answer.text(expired)).await);
@@ -267,7 +290,8 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
                     .memory
                     .put(chat.0, Context::about(id.as_str()), Instant::now());
                 let kb = keyboard::private_answer(&reply, m);
-                send::send_parts(&bot, chat, &render::full(&reply, m), kb.as_ref(), None).await?;
+                let parts = render::first_message(&reply, m);
+                send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await?;
             } else {
                 let full = state.deep_link(&id);
                 let text = render::short(&reply, m, full.as_deref());

@@ -5,6 +5,7 @@
 //! handlers check that an id still exists before using it. A button whose data would not fit is
 //! left out rather than sent broken.
 
+use crate::core::render::{Detail, has_details};
 use crate::core::{EntryKind, Link, Reply};
 use crate::knowledge::{KnowledgeBase, Messages};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -25,6 +26,8 @@ pub enum Action {
     Categories,
     /// The topics of one category.
     Category(String),
+    /// One part of the answer with this id (full answer, legal basis, sources).
+    Detail { id: String, part: Detail },
 }
 
 impl Action {
@@ -36,6 +39,7 @@ impl Action {
             Action::Feedback { id, helpful: false } => format!("n:{id}"),
             Action::Categories => "k".to_string(),
             Action::Category(id) => format!("c:{id}"),
+            Action::Detail { id, part } => format!("{}:{id}", part.code()),
         };
         (data.len() <= MAX_CALLBACK_DATA).then_some(data)
     }
@@ -60,7 +64,14 @@ impl Action {
             "y" => Some(Action::Feedback { id, helpful: true }),
             "n" => Some(Action::Feedback { id, helpful: false }),
             "c" => Some(Action::Category(id)),
-            _ => None,
+            tag => {
+                let mut chars = tag.chars();
+                let part = chars.next().and_then(Detail::from_code)?;
+                chars
+                    .next()
+                    .is_none()
+                    .then_some(Action::Detail { id, part })
+            }
         }
     }
 }
@@ -126,13 +137,53 @@ fn markup(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> 
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
 }
 
-/// Under a full answer in a private chat: related questions (or "did you mean" choices when
-/// the bot declined), then 👍/👎.
+/// The buttons that open the rest of a compact answer: the full answer on its own row, then
+/// the legal basis and the sources side by side.
+fn detail_rows(id: &str, m: &Messages) -> Vec<Vec<InlineKeyboardButton>> {
+    let button = |part: Detail| {
+        callback(
+            &m.get("core", part.label_key()),
+            &Action::Detail {
+                id: id.to_string(),
+                part,
+            },
+        )
+    };
+    vec![
+        button(Detail::Full).into_iter().collect(),
+        [Detail::Basis, Detail::Sources]
+            .into_iter()
+            .filter_map(button)
+            .collect(),
+    ]
+}
+
+/// Under an answer in a private chat: for a compact topic answer the buttons to its full
+/// text, legal basis and sources; related questions (or "did you mean" choices when the bot
+/// declined); then 👍/👎.
 pub fn private_answer(reply: &Reply, m: &Messages) -> Option<InlineKeyboardMarkup> {
+    answer_keyboard(reply, m, true)
+}
+
+/// Under a full answer (a deep link from a group, or the "full answer" button): related
+/// questions and 👍/👎, no detail buttons.
+pub fn full_answer(reply: &Reply, m: &Messages) -> Option<InlineKeyboardMarkup> {
+    answer_keyboard(reply, m, false)
+}
+
+fn answer_keyboard(reply: &Reply, m: &Messages, details: bool) -> Option<InlineKeyboardMarkup> {
     if !reply.answered {
         return markup(link_rows(&reply.suggestions));
     }
-    let mut rows = link_rows(&reply.related);
+    let mut rows = Vec::new();
+    if let Some(id) = reply
+        .id
+        .as_deref()
+        .filter(|_| details && has_details(reply))
+    {
+        rows.extend(detail_rows(id, m));
+    }
+    rows.extend(link_rows(&reply.related));
     if let Some(id) = reply.id.as_deref().filter(|_| wants_feedback(reply)) {
         rows.push(feedback_row(id, m));
     }
@@ -236,6 +287,18 @@ mod tests {
             },
             Action::Categories,
             Action::Category("medsos".into()),
+            Action::Detail {
+                id: "medsos-interaksi".into(),
+                part: Detail::Full,
+            },
+            Action::Detail {
+                id: "medsos-interaksi".into(),
+                part: Detail::Basis,
+            },
+            Action::Detail {
+                id: "medsos-interaksi".into(),
+                part: Detail::Sources,
+            },
         ] {
             let data = a.encode().unwrap();
             assert!(data.len() <= MAX_CALLBACK_DATA);
@@ -248,6 +311,7 @@ mod tests {
         assert_eq!(Action::decode(""), None);
         assert_eq!(Action::decode("a:"), None);
         assert_eq!(Action::decode("z:medsos"), None);
+        assert_eq!(Action::decode("xx:medsos"), None);
         assert_eq!(Action::decode("a:<script>"), None);
         assert_eq!(Action::decode(&format!("a:{}", "x".repeat(100))), None);
         assert_eq!(Action::Answer("x".repeat(63)).encode(), None);

@@ -24,6 +24,7 @@ pub use config::{ConfigError, Mode, TelegramConfig, Token, WebhookConfig};
 
 use crate::core::Engine;
 use crate::core::record::Recorder;
+use crate::metrics::Health;
 use command::BotIdentity;
 use handlers::State;
 use send::TgBot;
@@ -75,6 +76,9 @@ const UPDATES: [AllowedUpdate; 3] = [
     AllowedUpdate::CallbackQuery,
 ];
 
+/// This adapter's name in `/healthz`.
+const HEALTH: &str = "telegram";
+
 /// How long a graceful stop may take before the process gives up waiting.
 const STOP_GRACE: Duration = Duration::from_secs(20);
 
@@ -106,6 +110,7 @@ pub async fn run_until(
     let token = config.token.clone();
     let redact = |e: anyhow::Error| anyhow::anyhow!(token.redact(&format!("{e:#}")));
     tokio::pin!(shutdown);
+    Health::global().starting(HEALTH);
     let bot = match bot(&config) {
         Ok(bot) => bot,
         Err(e) => return Err(redact(e)),
@@ -137,6 +142,7 @@ pub async fn run_until(
                 .backoff_strategy(backoff)
                 .build();
             tracing::info!("telegram: long polling (one process per token)");
+            Health::global().set_connected(HEALTH, true);
             dispatch(bot, state, listener, shutdown).await
         }
         Mode::Webhook(hook) => {
@@ -144,6 +150,7 @@ pub async fn run_until(
                 l = webhook_listener(&bot, &token, hook) => l.map_err(redact)?,
                 () = &mut shutdown => return Ok(()),
             };
+            Health::global().set_connected(HEALTH, true);
             dispatch(bot, state, listener, shutdown).await
         }
     }
@@ -203,6 +210,7 @@ async fn identify(bot: &TgBot, token: &Token) -> anyhow::Result<BotIdentity> {
                 });
             }
             Err(RequestError::Api(ApiError::InvalidToken)) => {
+                Health::global().set_down(HEALTH, "the bot token was rejected");
                 anyhow::bail!(
                     "Telegram rejected the bot token (Unauthorized): check {}",
                     config::TOKEN_VARS[0]
@@ -216,6 +224,7 @@ async fn identify(bot: &TgBot, token: &Token) -> anyhow::Result<BotIdentity> {
                     &format!("getMe failed, retrying in {}s", wait.as_secs()),
                     &e,
                 );
+                Health::global().failed(HEALTH, "getMe failing; retrying");
                 tokio::time::sleep(wait).await;
             }
         }
@@ -296,6 +305,7 @@ async fn webhook_listener(
                 let wait = backoff(errors);
                 errors += 1;
                 send::log_failure(token, "setWebhook failed, retrying", &e);
+                Health::global().failed(HEALTH, "setWebhook failing; retrying");
                 tokio::time::sleep(wait).await;
             }
         }
@@ -317,10 +327,13 @@ async fn webhook_listener(
     Ok(listener)
 }
 
-/// Logs errors from handlers and from the update listener, without the token.
+/// Logs errors from handlers and from the update listener, without the token; listener
+/// errors also mark the adapter down in `/healthz` for a while.
 struct LogErrors {
     token: Token,
     context: &'static str,
+    /// The reason `/healthz` gives while errors keep coming, for listener errors.
+    health: Option<&'static str>,
 }
 
 impl<E: std::fmt::Display + Send + 'static> ErrorHandler<E> for LogErrors {
@@ -329,6 +342,9 @@ impl<E: std::fmt::Display + Send + 'static> ErrorHandler<E> for LogErrors {
         error: E,
     ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
         send::log_failure(&self.token, self.context, &error);
+        if let Some(reason) = self.health {
+            Health::global().failed(HEALTH, reason);
+        }
         Box::pin(async {})
     }
 }
@@ -354,12 +370,14 @@ where
         .error_handler(Arc::new(LogErrors {
             token: token.clone(),
             context: "handling an update failed",
+            health: None,
         }))
         .build();
     let stopper = dp.shutdown_token();
     let listener_errors = Arc::new(LogErrors {
         token: token.clone(),
         context: "receiving updates failed (retrying with back-off)",
+        health: Some("receiving updates failing; retrying"),
     });
     let running = dp.try_dispatch_with_listener(listener, listener_errors);
     tokio::pin!(running);
@@ -371,6 +389,7 @@ where
         () = &mut shutdown => {}
     }
     tracing::info!("telegram: stopping; confirming processed updates");
+    Health::global().set_down(HEALTH, "stopping");
     let stop = async {
         // The dispatcher refuses to stop before it has started: retry until it has.
         while stopper.shutdown().is_err() {

@@ -6,7 +6,7 @@
 //! failing that, lines, then words), closing open tags at the cut and reopening them after it,
 //! so every part is valid HTML on its own. This module only builds strings: no I/O.
 
-use crate::core::render::basis_line;
+use crate::core::render::{Detail, basis_line, basis_summary, has_details, shorten};
 use crate::core::{EntryKind, Reply};
 use crate::knowledge::Messages;
 
@@ -101,17 +101,7 @@ pub fn full_html(reply: &Reply, m: &Messages) -> String {
         ));
     }
     for q in &reply.excerpts {
-        let mut b = format!(
-            "{}\n<blockquote>«{}»</blockquote>\n— {}",
-            bold(&m.get("core", "excerpt")),
-            escape(&q.text),
-            link(&q.url, &q.outlet)
-        );
-        if !q.date.is_empty() {
-            b.push_str(", ");
-            b.push_str(&escape(&q.date));
-        }
-        blocks.push(b);
+        blocks.push(excerpt_block(q, m));
     }
     if !reply.sources.is_empty() {
         let mut b = bold(&m.get("core", "sources"));
@@ -130,6 +120,123 @@ pub fn full_html(reply: &Reply, m: &Messages) -> String {
 /// The full answer, as messages of at most [`MAX_MESSAGE`].
 pub fn full(reply: &Reply, m: &Messages) -> Vec<String> {
     split(&full_html(reply, m), MAX_MESSAGE)
+}
+
+/// The first message of an answer in a private chat, sized for a phone: at most this many
+/// UTF-16 units of HTML (more than Telegram counts, so the visible text is shorter still).
+pub const MAX_FIRST_MESSAGE: usize = 1500;
+/// Below this the sanction line is never shortened to make room.
+const MIN_SANCTION: usize = 160;
+
+/// What a private chat gets first: a topic compactly (verdict, short answer, one line of legal
+/// basis, one of sanction, the date and disclaimer) with [`Detail`] buttons for the rest;
+/// anything else (small talk, declines, news summaries) whole, as today.
+pub fn first_message(reply: &Reply, m: &Messages) -> Vec<String> {
+    if has_details(reply) {
+        vec![compact(reply, m)]
+    } else {
+        full(reply, m)
+    }
+}
+
+/// A topic answer in at most [`MAX_FIRST_MESSAGE`]: whole where it fits, otherwise the sanction
+/// and then the short answer are shortened at sentence or word boundaries (the full text is
+/// one tap away).
+pub fn compact(reply: &Reply, m: &Messages) -> String {
+    let build = |text: &str, sanction: Option<&str>| {
+        let mut out = String::new();
+        if let Some(h) = headline(reply, m) {
+            out.push_str(&h);
+            out.push('\n');
+        }
+        out.push_str(&escape(text));
+        if let Some(basis) = basis_summary(reply, m) {
+            out.push_str(&format!(
+                "\n\n{} {}",
+                bold(&format!("{}:", m.get("core", "legal-basis"))),
+                escape(&basis)
+            ));
+        }
+        if let Some(s) = sanction {
+            out.push_str(&format!(
+                "\n{} {}",
+                bold(&format!("{}:", m.get("core", "sanction"))),
+                escape(s)
+            ));
+        }
+        if let Some(footer) = crate::core::render::footer_line(reply, m) {
+            out.push_str("\n\n");
+            out.push_str(&italic(&footer));
+        }
+        out
+    };
+    let sanction = reply.sanction.as_deref();
+    let whole = build(&reply.text, sanction);
+    let over = telegram_len(&whole).saturating_sub(MAX_FIRST_MESSAGE);
+    if over == 0 {
+        return whole;
+    }
+    let sanction_len = sanction.map_or(0, |s| s.chars().count());
+    let sanction_max = sanction_len.saturating_sub(over + 2).max(MIN_SANCTION);
+    let short_sanction = sanction.map(|s| shorten(s, sanction_max));
+    let trimmed = build(&reply.text, short_sanction.as_deref());
+    let over = telegram_len(&trimmed).saturating_sub(MAX_FIRST_MESSAGE);
+    if over == 0 {
+        return trimmed;
+    }
+    let text_max = reply.text.chars().count().saturating_sub(over + 2);
+    let out = build(&shorten(&reply.text, text_max), short_sanction.as_deref());
+    // Only absurd knowledge (a title of a thousand characters) reaches this cut.
+    split(&out, MAX_FIRST_MESSAGE)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// One part of an answer opened with a [`Detail`] button, as messages.
+pub fn detail(reply: &Reply, m: &Messages, part: Detail) -> Vec<String> {
+    let mut blocks = vec![italic(&reply.title)];
+    match part {
+        Detail::Full => return full(reply, m),
+        Detail::Basis => {
+            let mut b = bold(&m.get("core", "legal-basis"));
+            for basis in &reply.legal_basis {
+                b.push_str("\n• ");
+                b.push_str(&escape(&basis_line(basis)));
+            }
+            blocks.push(b);
+        }
+        Detail::Sources => {
+            let mut b = bold(&m.get("core", "sources"));
+            for s in &reply.sources {
+                b.push_str("\n• ");
+                b.push_str(&link(&s.url, &s.title));
+            }
+            blocks.push(b);
+            for q in &reply.excerpts {
+                blocks.push(excerpt_block(q, m));
+            }
+        }
+    }
+    split(&blocks.join("\n\n"), MAX_MESSAGE)
+}
+
+fn excerpt_block(q: &crate::core::Quote, m: &Messages) -> String {
+    let mut b = format!(
+        "{}\n<blockquote>«{}»</blockquote>\n— {}",
+        bold(&m.get("core", "excerpt")),
+        escape(&q.text),
+        link(&q.url, &q.outlet)
+    );
+    if !q.date.is_empty() {
+        b.push_str(", ");
+        b.push_str(&escape(&q.date));
+    }
+    if let Some(note) = crate::core::render::quote_note(q, m) {
+        b.push('\n');
+        b.push_str(&italic(&note));
+    }
+    b
 }
 
 /// The short answer for groups and inline results: verdict, short answer, the legal basis in

@@ -7,6 +7,7 @@
 //! request that may have reached Telegram must not be sent twice.
 
 use super::config::Token;
+use crate::metrics::{Metrics, Retry};
 use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::payloads::SendMessageSetters;
@@ -67,6 +68,7 @@ pub async fn send_html(
             }
             Err(RequestError::Network(e)) if e.is_connect() && attempt < CONNECT_RETRIES => {
                 attempt += 1;
+                Metrics::global().telegram_retry(Retry::Connect);
                 tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
             }
             other => return other,
@@ -109,7 +111,12 @@ where
 {
     for _ in 0..RETRY_AFTER_TRIES {
         match req.send_ref().await {
-            Err(RequestError::RetryAfter(wait)) => tokio::time::sleep(wait.duration()).await,
+            Err(RequestError::RetryAfter(wait)) => {
+                let metrics = Metrics::global();
+                metrics.telegram_rate_limited();
+                metrics.telegram_retry(Retry::RateLimited);
+                tokio::time::sleep(wait.duration()).await;
+            }
             other => return other,
         }
     }

@@ -51,6 +51,10 @@ struct Shared {
     closes: Vec<u16>,
     /// Fail this many upcoming channel message posts with a 400.
     fail_messages: usize,
+    /// Answer this many upcoming `GET /gateway` with a 502 (Discord unreachable).
+    refuse_gateway: usize,
+    /// Answer `GET /gateway` with a 401 (a rejected token).
+    reject_token: bool,
     ws_url: String,
     next_seq: u64,
     next_id: u64,
@@ -126,6 +130,16 @@ impl FakeDiscord {
 
     pub fn close_codes(&self) -> Vec<u16> {
         self.lock().closes.clone()
+    }
+
+    /// The next `n` start-up requests for the gateway fail with 502 Bad Gateway.
+    pub fn refuse_gateway(&self, n: usize) {
+        self.lock().refuse_gateway = n;
+    }
+
+    /// Every request for the gateway is refused with 401 Unauthorized.
+    pub fn reject_token(&self) {
+        self.lock().reject_token = true;
     }
 
     pub fn fail_next_messages(&self, n: usize) {
@@ -393,8 +407,19 @@ async fn rest_handler(
     let at = format!("{method} {path}");
     let response = match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => {
-            let url = fake.lock().ws_url.clone();
-            (StatusCode::OK, axum::Json(json!({"url": url}))).into_response()
+            let mut s = fake.lock();
+            if s.reject_token {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(json!({"message": "401: Unauthorized", "code": 0})),
+                )
+                    .into_response()
+            } else if s.refuse_gateway > 0 {
+                s.refuse_gateway -= 1;
+                StatusCode::BAD_GATEWAY.into_response()
+            } else {
+                (StatusCode::OK, axum::Json(json!({"url": s.ws_url.clone()}))).into_response()
+            }
         }
         ("PUT", ["applications", app, "commands"])
         | ("PUT", ["applications", app, "guilds", _, "commands"]) => {

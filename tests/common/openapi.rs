@@ -1,7 +1,8 @@
-//! Checks a request against the vendored subset of Discord's OpenAPI document
-//! (`tests/specs/discord-openapi-subset.json`): the route and method exist, path and query
-//! parameters are declared and well-typed, and the JSON body matches the request schema —
-//! with unknown properties rejected wherever a schema lists its properties.
+//! Checks requests and responses against an OpenAPI document — the vendored subset of
+//! Discord's (`tests/specs/discord-openapi-subset.json`) for the fake Discord, netral's own
+//! (`src/http/openapi.json`) for the HTTP API: the route and method exist, path and query
+//! parameters are declared and well-typed, and a JSON body matches the request or response
+//! schema — with unknown properties rejected wherever a schema lists its properties.
 //!
 //! Only the JSON Schema keywords the document uses are implemented; an unknown `pattern`
 //! fails loudly rather than passing silently.
@@ -13,14 +14,87 @@ type Params = Vec<(String, String)>;
 
 pub struct Spec {
     doc: Value,
+    /// The prefix every path of the document is relative to.
+    base: &'static str,
 }
 
 impl Spec {
     pub fn discord() -> Spec {
         let text = include_str!("../specs/discord-openapi-subset.json");
-        Spec {
-            doc: serde_json::from_str(text).expect("the vendored spec is JSON"),
+        Spec::new(
+            serde_json::from_str(text).expect("the vendored spec is JSON"),
+            "/api/v10",
+        )
+    }
+
+    /// A document whose paths are relative to `base`.
+    pub fn new(doc: Value, base: &'static str) -> Spec {
+        Spec { doc, base }
+    }
+
+    /// The document itself.
+    pub fn doc(&self) -> &Value {
+        &self.doc
+    }
+
+    /// The path template, method and status that a response answers, and every way its body
+    /// breaks the document (empty when it conforms).
+    pub fn check_response(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> (String, Vec<String>) {
+        let route = path.strip_prefix(self.base).unwrap_or(path);
+        let route = route.split('?').next().unwrap_or(route);
+        let Some((template, _)) = self.route(route) else {
+            return (
+                String::new(),
+                vec![format!("{method} {route}: no such route in the spec")],
+            );
+        };
+        let op = &self.doc["paths"][&template][method.to_ascii_lowercase()];
+        let where_ = format!("{method} {template} → {status}");
+        if op.is_null() {
+            return (template, vec![format!("{where_}: method not in the spec")]);
         }
+        let mut response = &op["responses"][status.to_string()];
+        if response.is_null() {
+            return (template, vec![format!("{where_}: status not documented")]);
+        }
+        if let Some(r) = response["$ref"].as_str() {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            response = &self.doc["components"]["responses"][name];
+        }
+        let schema = &response["content"]["application/json"]["schema"];
+        let mut errors = Vec::new();
+        if schema.is_null() {
+            errors.push(format!("{where_}: no JSON schema documented"));
+        } else {
+            self.validate(schema, body, &where_, &mut errors);
+        }
+        (template, errors)
+    }
+
+    /// Every `(method, path template, status)` the document promises.
+    pub fn documented_responses(&self) -> Vec<(String, String, u16)> {
+        let mut all = Vec::new();
+        for (path, item) in self.doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                for status in op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(s, _)| s)
+                {
+                    if let Ok(status) = status.parse() {
+                        all.push((method.to_ascii_uppercase(), path.clone(), status));
+                    }
+                }
+            }
+        }
+        all
     }
 
     /// Every way the request breaks the spec (empty when it conforms).
@@ -32,8 +106,8 @@ impl Spec {
         body: Option<&Value>,
     ) -> Vec<String> {
         let mut errors = Vec::new();
-        let Some(route) = path.strip_prefix("/api/v10") else {
-            return vec![format!("{method} {path}: not under /api/v10")];
+        let Some(route) = path.strip_prefix(self.base) else {
+            return vec![format!("{method} {path}: not under {}", self.base)];
         };
         let Some((template, params)) = self.route(route) else {
             return vec![format!("{method} {route}: no such route in the spec")];
@@ -221,6 +295,11 @@ impl Spec {
                                 || (!s.is_empty()
                                     && !s.starts_with('0')
                                     && s.bytes().all(|b| b.is_ascii_digit()))
+                        }
+                        "^[A-Za-z0-9_-]{1,64}$" => {
+                            (1..=64).contains(&s.len())
+                                && s.bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
                         }
                         other => panic!("pattern {other} is not supported by this checker"),
                     };

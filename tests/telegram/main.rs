@@ -126,7 +126,99 @@ fn buttons(msg: &Value) -> Vec<(String, String)> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn private_question_gets_the_full_answer_with_verdict_basis_and_buttons() {
+async fn private_answer_fits_a_phone_in_one_message_and_a_button_brings_the_full_answer() {
+    let fake = Fake::start().await;
+    let bot = start(&fake, config(&fake)).await;
+    let chat = 509;
+    fake.push(
+        "message",
+        text(
+            &fake,
+            private_chat(chat),
+            user(chat),
+            "boleh gak pns like postingan capres?",
+        ),
+    );
+    let first = fake.wait_sent(chat, 1).await[0].clone();
+    // Give a second message every chance to arrive: there must not be one.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        fake.sent_to(chat).len(),
+        1,
+        "one message, not a wall of parts"
+    );
+    let html = first["text"].as_str().unwrap();
+    assert!(
+        html.chars().count() <= 1500,
+        "{} characters",
+        html.chars().count()
+    );
+    let visible = text_of(&first);
+    assert!(visible.starts_with("Tidak boleh — "), "{visible}");
+    let topic = engine().knowledge().topic(LIKE_ID).unwrap().clone();
+    let main_basis = format!("Dasar hukum: {}", topic.legal_basis[0].regulation);
+    assert!(visible.contains(&main_basis), "{visible}");
+    assert!(visible.contains("Sanksi:"), "{visible}");
+    let body_start: String = topic.body.chars().take(60).collect();
+    assert!(
+        !visible.contains(&body_start),
+        "the body waits behind a button"
+    );
+    let b = buttons(&first);
+    for (label, data) in [
+        ("Penjelasan lengkap", format!("x:{LIKE_ID}")),
+        ("Dasar hukum", format!("l:{LIKE_ID}")),
+        ("Sumber", format!("s:{LIKE_ID}")),
+    ] {
+        assert!(
+            b.iter().any(|(l, d)| l.contains(label) && d == &data),
+            "{label}: {b:?}"
+        );
+    }
+
+    // The button brings the whole answer, body and sources included.
+    fake.push(
+        "callback_query",
+        callback(
+            &fake,
+            private_chat(chat),
+            chat,
+            "cb-full",
+            &format!("x:{LIKE_ID}"),
+        ),
+    );
+    let sent = fake.wait_sent(chat, 2).await;
+    let full: String = sent[1..].iter().map(text_of).collect::<Vec<_>>().join("\n");
+    assert!(full.contains(&body_start), "{full}");
+    assert!(full.contains("Sumber"), "{full}");
+    let full_buttons = buttons(&sent[1]);
+    assert!(
+        !full_buttons.iter().any(|(_, d)| d.starts_with("x:")),
+        "no button to what is already shown: {full_buttons:?}"
+    );
+
+    // The legal basis alone, every article with its note.
+    fake.push(
+        "callback_query",
+        callback(
+            &fake,
+            private_chat(chat),
+            chat,
+            "cb-basis",
+            &format!("l:{LIKE_ID}"),
+        ),
+    );
+    let sent = fake.wait_sent(chat, 3).await;
+    let basis = text_of(sent.last().unwrap());
+    for b in &topic.legal_basis {
+        assert!(basis.contains(&b.article), "{basis}");
+    }
+    bot.stop().await.unwrap();
+    fake.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_question_gets_verdict_basis_and_buttons() {
     let fake = Fake::start().await;
     let bot = start(&fake, config(&fake)).await;
     let chat = 501;

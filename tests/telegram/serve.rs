@@ -113,7 +113,7 @@ async fn both_adapters_answer_in_one_process_and_stop_on_one_sigint() {
     assert!(status.success(), "{status}");
     let (out, err) = (out.join().unwrap(), err.join().unwrap());
     assert!(
-        err.contains("netral serve: starting telegram and discord"),
+        err.contains("netral serve: starting telegram, discord"),
         "{err}"
     );
     let tg_secret = TOKEN.split_once(':').unwrap().1;

@@ -1,0 +1,144 @@
+//! The API's handlers, one small function per route: parse the request, call the engine,
+//! answer with the reply's JSON. Routing is in `mod.rs`.
+
+use super::AppState;
+use super::error::{ApiError, ErrorKind, JsonBody};
+use super::limit::ClientKey;
+use super::reply::reply_body;
+use crate::core::record::{Asked, ChatKind, Feedback, Platform};
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Longest conversation id accepted.
+pub const MAX_CONVERSATION_CHARS: usize = 64;
+
+/// `POST /v1/ask`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskRequest {
+    pub question: String,
+    /// An id the client chooses for one conversation (1–64 of `A-Z a-z 0-9 _ -`), so that
+    /// follow-up questions can be understood in context.
+    #[serde(default)]
+    pub conversation: Option<String>,
+}
+
+/// `POST /v1/feedback`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    pub id: String,
+    pub helpful: bool,
+}
+
+/// Answers a question, and records it for curators like every front end.
+pub async fn ask(
+    State(app): State<AppState>,
+    Extension(client): Extension<ClientKey>,
+    JsonBody(request): JsonBody<AskRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let conversation = match request.conversation.as_deref() {
+        Some(id) if !valid_conversation(id) => {
+            return Err(app.texts.error(
+                ErrorKind::BadRequest,
+                Some(format!(
+                    "conversation: 1 to {MAX_CONVERSATION_CHARS} characters of A-Z a-z 0-9 _ -"
+                )),
+            ));
+        }
+        other => other,
+    };
+    // Follow-up context (conversations issue): when the engine gains its context-taking
+    // method, look up `conversation` in a bounded, expiring map held in `AppState`, pass its
+    // context to the engine instead of calling `ask`, and store the context it returns under
+    // the same id. Without an id the question is answered on its own, as now.
+    let started = std::time::Instant::now();
+    let reply = app.engine.ask(&request.question);
+    let asker = format!("web:{}", client.0);
+    app.recorder.asked(&Asked {
+        elapsed: started.elapsed(),
+        reply: &reply,
+        platform: Platform::Web,
+        chat: ChatKind::Private,
+        asker: Some(&asker),
+    });
+    let m = &app.engine.knowledge().messages;
+    Ok(Json(reply_body(&reply, m, conversation)))
+}
+
+/// Whether `id` is a usable conversation id.
+pub fn valid_conversation(id: &str) -> bool {
+    (1..=MAX_CONVERSATION_CHARS).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The full answer of one entry (a related question, a menu choice, a link).
+pub async fn entry(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match app.engine.answer_by_id(&id) {
+        Some(reply) => Ok(Json(reply_body(
+            &reply,
+            &app.engine.knowledge().messages,
+            None,
+        ))),
+        None => Err(app.texts.error(ErrorKind::UnknownEntry, None)),
+    }
+}
+
+/// Categories and topics, for a menu (built once when the server starts).
+pub async fn topics(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.topics.clone(),
+    )
+        .into_response()
+}
+
+/// A 👍 or 👎 on an answer, recorded for curators like the chat buttons.
+pub async fn feedback(
+    State(app): State<AppState>,
+    JsonBody(request): JsonBody<FeedbackRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let kb = app.engine.knowledge();
+    if kb.title_of(&request.id).is_none() {
+        return Err(app.texts.error(ErrorKind::UnknownEntry, None));
+    }
+    app.recorder.feedback(&Feedback {
+        answer_id: &request.id,
+        helpful: request.helpful,
+        platform: Platform::Web,
+    });
+    Ok(Json(json!({
+        "id": request.id,
+        "helpful": request.helpful,
+        "message": kb.messages.get("web", "feedback-thanks"),
+    })))
+}
+
+/// The OpenAPI 3.1 document of this API.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], super::OPENAPI).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversation_ids_are_short_and_plain() {
+        assert!(valid_conversation("3f2a9c1e-7b44-4c1d-9e0f-0a1b2c3d4e5f"));
+        assert!(valid_conversation("a"));
+        for bad in ["", "dengan spasi", "<script>", &"x".repeat(65), "ü"] {
+            assert!(!valid_conversation(bad), "{bad:?} accepted");
+        }
+    }
+}
