@@ -21,10 +21,10 @@ fn set(name: &str) -> String {
 #[test]
 fn development_conversations_stay_above_their_floor() {
     let conversations = parse(&set("conversations-dev.tsv"), true).expect("the set parses");
-    assert!(conversations.len() >= 55);
+    assert!(conversations.len() >= 60, "issue 10 asks for at least 60");
     let report = evaluate(engine(), &conversations);
     let shown = render(&report);
-    assert!(report.turn_accuracy >= 0.84, "turn accuracy\n{shown}");
+    assert!(report.turn_accuracy >= 0.90, "turn accuracy\n{shown}");
     assert_eq!(
         report.context_free_fragments_answered, 0,
         "a fragment without context was answered\n{shown}"
@@ -33,16 +33,16 @@ fn development_conversations_stay_above_their_floor() {
 
 #[test]
 fn blind_conversations_stay_above_their_floor() {
-    // tests/data/conversations.tsv was written blind (by someone who never saw the knowledge).
-    // Its figures are in BENCHMARKS.md; the target of issue 10 (0.90) is not reached yet, so
-    // this guards the measured level against regressions.
+    // tests/data/conversations.tsv was written blind (by someone who never saw the knowledge)
+    // and is only measured: its turns never go into the knowledge or the development set.
+    // The target of issue 10: at least 90 % of turns right, no context-free fragment answered.
     let conversations = parse(&set("conversations.tsv"), true).expect("the set parses");
     assert!(conversations.len() >= 70);
     let report = evaluate(engine(), &conversations);
     let shown = render(&report);
-    assert!(report.turn_accuracy >= 0.78, "turn accuracy\n{shown}");
-    assert!(
-        report.context_free_fragments_answered <= 1,
+    assert!(report.turn_accuracy >= 0.90, "turn accuracy\n{shown}");
+    assert_eq!(
+        report.context_free_fragments_answered, 0,
         "fragments without context answered\n{shown}"
     );
 }
@@ -77,6 +77,36 @@ fn a_fragment_without_context_is_asked_back_not_answered() {
             "{fragment}"
         );
     }
+}
+
+#[test]
+fn a_near_tie_asks_which_one_is_meant_and_a_number_picks_it() {
+    let e = engine();
+    let asked = e.ask_in("spanduk partai", None);
+    assert_eq!(asked.declined, Some(DeclineReason::Ambiguous), "{asked:?}");
+    assert_eq!(asked.suggestions.len(), 2);
+    for choice in &asked.suggestions {
+        assert!(asked.text.contains(&choice.title), "{}", asked.text);
+    }
+    let ctx = Context::default().after(&asked);
+    let picked = e.ask_in("2", Some(&ctx));
+    assert_eq!(picked.id, Some(asked.suggestions[1].id.clone()));
+    assert!(picked.answered);
+}
+
+#[test]
+fn a_variant_moves_to_the_entry_its_new_words_name_or_stays() {
+    let e = engine();
+    let moved = e.ask_in("kalau pppk?", Some(&Context::about("sanksi-jenis")));
+    assert_eq!(moved.id.as_deref(), Some("sanksi-pppk"));
+    assert!(moved.followup);
+    assert_eq!(moved.context.as_deref(), Some("sanksi-jenis"));
+    let stayed = e.ask_in(
+        "kalau di rumah aja?",
+        Some(&Context::about("atribut-partai")),
+    );
+    assert_eq!(stayed.id.as_deref(), Some("atribut-partai"));
+    assert!(stayed.followup);
 }
 
 #[test]

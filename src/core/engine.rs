@@ -364,6 +364,12 @@ impl Engine {
         }
     }
 
+    /// The confidence an answer needs (the calibrated threshold, or the matcher's own without
+    /// a confidence model).
+    pub fn answer_threshold(&self) -> f32 {
+        self.thresholds().0
+    }
+
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
         self.answer(question, None)

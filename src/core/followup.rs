@@ -8,13 +8,14 @@
 //! - an *aspect* follow-up (only an aspect, perhaps with words of the entry it follows) gets
 //!   that part of the previous entry as a focused reply;
 //! - a *variant* follow-up (a marker, or only a few content words) is ranked twice — its own
-//!   words, and its words asked together with the previous entry's title — and the two scores
-//!   are blended (`variant_weight`), so the new words choose among entries near the old one;
+//!   words, and its words asked together with the previous entry's title — and moves to an
+//!   entry its new words point to confidently when that entry is related to the previous one,
+//!   else stays on the previous entry (`move_*` in `conversation.toml`);
 //! - a question that stands on its own (no marker, enough words, or answered confidently
 //!   alone) is answered on its own: the context never hijacks a clear question;
 //! - a fragment with no context to follow gets "maksudnya tentang apa?" and suggestions;
-//! - when the two best entries are within `clarify_margin` and the best is below
-//!   `clarify_below`, the reply asks "Maksud Anda: A atau B?" instead of guessing.
+//! - when two entries share the likelihood (a decline whose two best suggestions together
+//!   reach the answer threshold), the reply asks "Maksud Anda: A atau B?" instead.
 //!
 //! Ranking goes through the engine's public answers ([`Engine::ask`], [`Engine::candidates`],
 //! [`Engine::answer_by_id`]), so the scores here are the matcher's confidence, whatever the
@@ -39,6 +40,8 @@ pub(crate) struct Cues {
     asking: HashSet<String>,
     /// Aspect phrases as surface words, longest first.
     aspects: Vec<(Vec<String>, Aspect)>,
+    /// Possessive endings tried off a word that is no aspect as written.
+    possessives: Vec<String>,
     settings: ConversationCues,
 }
 
@@ -53,7 +56,7 @@ pub(crate) struct Shape {
     pub aspect: Option<Aspect>,
     /// It has a word that makes it a question of its own ("boleh", "wajib"), or an aspect.
     pub asking: bool,
-    /// Stems of the words that are neither marker, aspect nor filler.
+    /// The words that are neither marker, aspect nor filler (only counted: not stemmed).
     pub content: Vec<String>,
 }
 
@@ -79,6 +82,7 @@ impl Cues {
             filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
             asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
             aspects,
+            possessives: c.possessives.clone(),
             settings: c.clone(),
         }
     }
@@ -102,15 +106,31 @@ impl Cues {
             } else if let Some((a, part)) = self.aspects.iter().find(|(a, _)| at(i, a)) {
                 shape.aspect.get_or_insert(*part);
                 i += a.len();
+            } else if let Some(part) = self.possessive_aspect(&words[i]) {
+                shape.aspect.get_or_insert(part);
+                i += 1;
             } else {
                 shape.asking |= self.asking.contains(&words[i]);
                 if !self.filler.contains(&words[i]) {
-                    shape.content.push(norm.stem(&words[i]));
+                    shape.content.push(words[i].clone());
                 }
                 i += 1;
             }
         }
         shape
+    }
+}
+
+impl Cues {
+    /// The one-word aspect `word` is once a possessive ending is taken off ("sanksina").
+    fn possessive_aspect(&self, word: &str) -> Option<Aspect> {
+        self.possessives.iter().find_map(|ending| {
+            let bare = word.strip_suffix(ending.as_str())?;
+            self.aspects
+                .iter()
+                .find(|(a, _)| bare.len() >= 4 && a.len() == 1 && a[0] == bare)
+                .map(|(_, part)| *part)
+        })
     }
 }
 
@@ -150,10 +170,17 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     }
 
     let alone = engine.ask(question);
-    if matches!(alone.declined, Some(DeclineReason::OutOfScope(_))) {
+    let short = shape.content.len() <= s.short_words;
+    // Out of scope on its own, but perhaps not in this conversation: a marker-led message, or a
+    // short one using the previous entry's own words ("yg hadir siapa aja?" after a news
+    // article), follows up; anything else ("gaji pppk berapa?") stays out of scope.
+    if matches!(alone.declined, Some(DeclineReason::OutOfScope(_)))
+        && !topic.is_some_and(|id| {
+            shape.marker || (short && (shape.aspect.is_some() || touches(engine, s, &cut, id)))
+        })
+    {
         return alone;
     }
-    let short = shape.content.len() <= s.short_words;
     let sure_alone = alone.answered && alone.confidence >= s.sure;
     let asks = shape.asking || shape.aspect.is_some();
     let own_question = if shape.marker {
@@ -166,12 +193,29 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         return clarified(engine, alone);
     }
     match topic {
-        Some(id) => variant(engine, cues, question, id, alone),
+        Some(id) => match variant(engine, cues, question, id) {
+            // Staying on the entry and asking for a part of it ("which law says so?"): that part.
+            Some(r) if r.id.as_deref() == Some(id) && shape.aspect.is_some() => {
+                let aspect = shape.aspect.unwrap_or(Aspect::Verdict);
+                focused(engine, question, id, aspect).unwrap_or(r)
+            }
+            Some(r) => r,
+            None => clarified(engine, alone),
+        },
         None if shape.marker && (short || (!asks && shape.content.len() <= s.fragment_words)) => {
             fragment(engine, question)
         }
         None => clarified(engine, alone),
     }
+}
+
+/// Whether the words of `question` reach entry `id` itself (its lexical score for them is at
+/// least `touch_lexical`).
+fn touches(engine: &Engine, s: &ConversationCues, question: &str, id: &str) -> bool {
+    engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .iter()
+        .any(|c| c.id == id && c.lexical >= s.touch_lexical)
 }
 
 /// Marks a reply as resolved against entry `context`.
@@ -183,71 +227,107 @@ fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) ->
     reply
 }
 
-/// A variant follow-up: the new words ranked alone and together with the previous entry.
-fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str, alone: Reply) -> Reply {
+/// A variant follow-up: the new words ranked alone ("own") and together with the previous
+/// entry's title ("joined"). The conversation moves to another entry when the new words alone
+/// point to it confidently (`move_confidence`) and it is related to what was being discussed
+/// (its lexical score for the joined question reaches `move_related`), or when the new words
+/// alone are unmistakable (`move_alone`): "kalau PPPK?" after the kinds of sanction → the
+/// PPPK sanctions. Otherwise it stays on the previous entry, whose answer covers the variant
+/// ("kalau di rumah aja?" after party T-shirts, "kalau PPPK?" after attending a campaign).
+fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str) -> Option<Reply> {
     let kb = engine.knowledge();
-    let w = cues.settings.variant_weight;
-    let title = kb.title_of(topic).unwrap_or_default();
-    let own = engine.candidates(question, VARIANT_CANDIDATES, false);
-    let joined = engine.candidates(&format!("{question} {title}"), VARIANT_CANDIDATES, false);
-    let mut blended: Vec<(Candidate, f32)> = Vec::new();
-    for (list, weight) in [(own, w), (joined, 1.0 - w)] {
-        for c in list {
-            let add = weight * c.score;
-            match blended.iter_mut().find(|(b, _)| b.id == c.id) {
-                Some((_, score)) => *score += add,
-                None => blended.push((c, add)),
-            }
+    let s = &cues.settings;
+    let title = kb.title_of(topic)?;
+    let substantive = |c: &Candidate| matches!(c.kind, EntryKind::Topic | EntryKind::Article);
+    let own: Vec<Candidate> = engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(substantive)
+        .collect();
+    let joined: Vec<Candidate> = engine
+        .candidates(&format!("{question} {title}"), VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(substantive)
+        .collect();
+    let related = |id: &str| {
+        joined
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(0.0, |c| c.lexical)
+    };
+    let moved = own.iter().find(|c| {
+        c.id != topic
+            && c.score >= s.move_confidence
+            && (related(&c.id) >= s.move_related || c.score >= s.move_alone)
+    });
+    let (id, confidence) = match moved {
+        Some(c) => (c.id.as_str(), c.score),
+        None => {
+            let stay = joined.iter().find(|c| c.id == topic)?;
+            (topic, stay.score)
+        }
+    };
+    let reply = engine.answer_by_id(id)?;
+    let mut reply = followed(reply, question, confidence, topic);
+    let mut suggestions: Vec<Link> = Vec::new();
+    for c in own.iter().chain(&joined) {
+        if c.id != id
+            && c.score >= kb.settings.suggestion_floor
+            && !suggestions.iter().any(|l| l.id == c.id)
+        {
+            suggestions.push(Link {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                score: c.score,
+            });
         }
     }
-    blended.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    let Some((best, score)) = blended.first() else {
-        return clarified(engine, alone);
-    };
-    if *score < kb.settings.threshold {
-        return clarified(engine, alone);
-    }
-    let Some(reply) = engine.answer_by_id(&best.id) else {
-        return clarified(engine, alone);
-    };
-    let mut reply = followed(reply, question, *score, topic);
-    reply.suggestions = blended
-        .iter()
-        .skip(1)
-        .filter(|(c, s)| {
-            matches!(c.kind, EntryKind::Topic | EntryKind::Article)
-                && *s >= kb.settings.suggestion_floor
-        })
-        .take(kb.settings.max_suggestions)
-        .map(|(c, s)| Link {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            score: *s,
-        })
-        .collect();
-    clarified(engine, reply)
+    suggestions.truncate(kb.settings.max_suggestions);
+    reply.suggestions = suggestions;
+    Some(reply)
 }
 
-/// The reply, or "Maksud Anda: A atau B?" when the runner-up is about as good and neither is
-/// convincing.
+/// The reply, or "Maksud Anda: A atau B?" when it is not a confident answer and two entries
+/// share the likelihood: a decline for low confidence whose two best suggestions both reach
+/// `clarify_floor` and together reach the answer threshold (one of them is probably meant: a
+/// near tie is what keeps the calibrated confidence of each low), or an answer below
+/// `clarify_below` with its runner-up within `clarify_margin`.
 fn clarified(engine: &Engine, reply: Reply) -> Reply {
     let s = &engine.knowledge().conversation;
     let substantive = matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article));
-    let (Some(id), Some(second)) = (reply.id.clone(), reply.suggestions.first().cloned()) else {
+    let (first, second) = if reply.answered {
+        let (Some(id), Some(second)) = (reply.id.clone(), reply.suggestions.first().cloned())
+        else {
+            return reply;
+        };
+        if !substantive || reply.confidence >= s.clarify_below {
+            return reply;
+        }
+        let first = Link {
+            id,
+            title: reply.title.clone(),
+            score: reply.confidence,
+        };
+        (first, second)
+    } else if reply.declined == Some(DeclineReason::LowConfidence) {
+        // Declined: neither is likely enough alone, but one of the two probably is.
+        match reply.suggestions.as_slice() {
+            [first, second, ..]
+                if second.score >= s.clarify_floor
+                    && first.score + second.score >= engine.answer_threshold() =>
+            {
+                (first.clone(), second.clone())
+            }
+            _ => return reply,
+        }
+    } else {
         return reply;
     };
-    if !reply.answered
-        || !substantive
-        || reply.confidence >= s.clarify_below
-        || second.score < reply.confidence - s.clarify_margin
+    if second.score < s.clarify_floor
+        || (reply.answered && second.score < first.score - s.clarify_margin)
     {
         return reply;
     }
-    let first = Link {
-        id,
-        title: reply.title.clone(),
-        score: reply.confidence,
-    };
     let text = engine.knowledge().messages.fill(
         "conversation",
         "clarify",

@@ -54,10 +54,21 @@ pub struct AspectCue {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConversationCues {
-    /// In a variant follow-up, the share of an entry's score that comes from the new words
-    /// alone; the rest comes from the new words asked together with the previous entry's title.
+    /// A variant follow-up moves to another entry when its new words alone give it at least
+    /// this confidence …
     #[serde(default)]
-    pub variant_weight: f32,
+    pub move_confidence: f32,
+    /// … and that entry's lexical score for the new words joined with the previous entry's
+    /// title reaches this (it is related to what was being discussed) …
+    #[serde(default)]
+    pub move_related: f32,
+    /// … or the new words alone give it at least this confidence.
+    #[serde(default)]
+    pub move_alone: f32,
+    /// A short message out of scope on its own still follows up the previous entry when that
+    /// entry's lexical score for its words reaches this.
+    #[serde(default)]
+    pub touch_lexical: f32,
     /// A question its own best entry answers at least this confidently is never a follow-up
     /// unless it opens with a marker.
     #[serde(default)]
@@ -86,6 +97,14 @@ pub struct ConversationCues {
     /// Words that carry no content in a follow-up (question words, pronouns, "juga").
     #[serde(default)]
     pub filler: Vec<String>,
+    /// Possessive endings a one-word aspect may carry in other languages and spellings
+    /// ("sanksi*na*" in Sundanese, "atura*ne*" in Javanese): a word that is no aspect as written
+    /// is tried again without one of them.
+    #[serde(default)]
+    pub possessives: Vec<String>,
+    /// A clarifying question offers two entries only if the second scores at least this.
+    #[serde(default)]
+    pub clarify_floor: f32,
     /// The phrases of each aspect.
     #[serde(default)]
     pub aspect: Vec<AspectCue>,
