@@ -18,6 +18,8 @@ use tokio::sync::oneshot;
 
 const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAx.GfAkE.test-token-never-printed";
 const LIKE_QUESTION: &str = "bolehkah asn like postingan capres";
+/// A question two topics fit about equally well: the bot asks which one is meant.
+const AMBIGUOUS_QUESTION: &str = "spanduk partai";
 
 /// What the recorder saw of one question: answer id, chat kind, asker key.
 type AskedRow = (Option<String>, ChatKind, Option<String>);
@@ -485,6 +487,89 @@ async fn a_direct_message_is_answered_without_a_mention() {
         .unwrap();
     assert_eq!(post.path, format!("/channels/{DM_CHANNEL_ID}/messages"));
     assert_eq!(bot.recorded.asked.lock().unwrap()[0].1, ChatKind::Private);
+    bot.stop().await;
+}
+
+/// The first characters of the sanction of the topic the conversation tests start from.
+fn like_sanction(engine: &Engine) -> String {
+    let topic = engine
+        .knowledge()
+        .topic("medsos-interaksi")
+        .unwrap()
+        .clone();
+    let sanction = topic.sanction.expect("the topic names its sanction");
+    sanction.chars().take(40).collect()
+}
+
+/// Whether a reply asks what a follow-up is about.
+fn asks_what_it_is_about(engine: &Engine, text: &str) -> bool {
+    let fragment = engine.knowledge().messages.get("conversation", "fragment");
+    let start: String = fragment.chars().take(20).collect();
+    text.contains(&start)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tanya_after_an_answer_follows_it_up_in_that_channel_only() {
+    let bot = start(|_| {}).await;
+    bot.fake
+        .dispatch("INTERACTION_CREATE", fake::tanya("7001", LIKE_QUESTION));
+    let first = bot.callback("7001").await;
+    assert!(embed_text(&first["data"]["embeds"]).starts_with("Tidak boleh"));
+    bot.fake
+        .dispatch("INTERACTION_CREATE", fake::tanya("7002", "sanksinya apa?"));
+    let sanction = embed_text(&bot.callback("7002").await["data"]["embeds"]);
+    assert!(sanction.contains(&like_sanction(&bot.engine)), "{sanction}");
+
+    // The same user in a direct message is another conversation: asked back.
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        fake::message("7003", "sanksinya apa?", false, &[], false),
+    );
+    let dm = embed_text(&bot.reply_to("7003").await["embeds"]);
+    assert!(asks_what_it_is_about(&bot.engine, &dm), "{dm}");
+    let asked = bot.recorded.asked.lock().unwrap().clone();
+    assert_eq!(asked[1].0.as_deref(), Some("medsos-interaksi"), "{asked:?}");
+    assert_eq!(asked[2].0, None, "{asked:?}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clarifying_question_is_answered_by_pressing_a_choice() {
+    let bot = start(|_| {}).await;
+    let asked = bot.engine.ask_in(AMBIGUOUS_QUESTION, None);
+    assert_eq!(
+        asked.declined,
+        Some(netral::core::DeclineReason::Ambiguous),
+        "{AMBIGUOUS_QUESTION} should ask which topic is meant: {asked:?}"
+    );
+    let second = asked.suggestions[1].clone();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::tanya("7101", AMBIGUOUS_QUESTION),
+    );
+    let question = bot.callback("7101").await;
+    let choice = format!("a:{}", second.id);
+    let ids = custom_ids(&question["data"]);
+    assert!(ids.contains(&choice), "{ids:?}");
+    assert!(
+        embed_text(&question["data"]["embeds"]).contains(&second.title),
+        "{question}"
+    );
+
+    // The press answers the choice, and the next /tanya follows it up.
+    bot.fake
+        .dispatch("INTERACTION_CREATE", fake::component("7102", &choice, None));
+    let chosen = embed_text(&bot.callback("7102").await["data"]["embeds"]);
+    assert!(chosen.contains(&second.title), "{chosen}");
+    bot.fake
+        .dispatch("INTERACTION_CREATE", fake::tanya("7103", "dasar hukumnya?"));
+    let basis = embed_text(&bot.callback("7103").await["data"]["embeds"]);
+    let expected = bot.engine.ask_in(
+        "dasar hukumnya?",
+        Some(&netral::core::Context::about(second.id.as_str())),
+    );
+    assert!(expected.followup);
+    assert!(basis.contains(&expected.title), "{basis}");
     bot.stop().await;
 }
 

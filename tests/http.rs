@@ -264,6 +264,11 @@ async fn every_documented_response_happens_and_matches_the_document() {
     let (status, missing) = server.get("/v1/entries/tidak-ada").await;
     api.check("GET", "/v1/entries/tidak-ada", status, &missing);
     assert_error(status, &missing, 404, "unknown-entry");
+    let (status, bad) = server
+        .get(&format!("/v1/entries/{id}?conversation=ada%20spasi"))
+        .await;
+    api.check("GET", &format!("/v1/entries/{id}"), status, &bad);
+    assert_error(status, &bad, 400, "bad-request");
 
     // The menu: every listed topic opens.
     let (status, topics) = server.get("/v1/topics").await;
@@ -410,6 +415,76 @@ async fn every_documented_response_happens_and_matches_the_document() {
         missing.is_empty(),
         "documented but never produced: {missing:?}"
     );
+}
+
+/// Asks `question`, in `conversation` if given; checks the reply against the document.
+async fn ask_in(
+    server: &Server,
+    api: &mut Checked,
+    question: &str,
+    conversation: Option<&str>,
+) -> Value {
+    let body = match conversation {
+        Some(c) => json!({"question": question, "conversation": c}),
+        None => json!({"question": question}),
+    };
+    let (status, reply) = server.json("POST", "/v1/ask", &body).await;
+    api.check("POST", "/v1/ask", status, &reply);
+    assert_eq!(status, 200, "{reply}");
+    reply
+}
+
+#[tokio::test]
+async fn a_conversation_id_carries_follow_ups_and_button_choices() {
+    let _serial = serial().await;
+    let server = Server::default().await;
+    let mut api = Checked::new(&server).await;
+
+    // An answer, then "sanksinya apa?" in the same conversation: that answer's sanction.
+    let first = ask_in(
+        &server,
+        &mut api,
+        "bolehkah pns like postingan capres?",
+        Some("obrolan-a"),
+    )
+    .await;
+    assert_eq!(first["id"], "medsos-interaksi");
+    assert_eq!(first["followup"], false);
+    assert_eq!(first["context"], Value::Null);
+    let sanction = ask_in(&server, &mut api, "sanksinya apa?", Some("obrolan-a")).await;
+    assert_eq!(sanction["followup"], true, "{sanction}");
+    assert_eq!(sanction["context"], "medsos-interaksi");
+    assert_eq!(sanction["id"], "medsos-interaksi");
+    let topic = engine().knowledge().topic("medsos-interaksi").cloned();
+    assert_eq!(
+        sanction["short_answer"].as_str(),
+        topic.and_then(|t| t.sanction).as_deref()
+    );
+
+    // Another conversation (another page) knows nothing of it: the fragment is asked back.
+    let elsewhere = ask_in(&server, &mut api, "sanksinya apa?", Some("obrolan-b")).await;
+    assert_eq!(elsewhere["answered"], false);
+    assert_eq!(elsewhere["declined"]["reason"], "needs-context");
+    assert_eq!(elsewhere["followup"], false);
+
+    // A button (an entry opened with the conversation id) moves that conversation on.
+    let (status, chosen) = server
+        .get("/v1/entries/hadir-kampanye?conversation=obrolan-b")
+        .await;
+    api.check("GET", "/v1/entries/hadir-kampanye", status, &chosen);
+    assert_eq!(
+        (status, chosen["conversation"].as_str()),
+        (200, Some("obrolan-b"))
+    );
+    let now = ask_in(&server, &mut api, "dasar hukumnya?", Some("obrolan-b")).await;
+    assert_eq!(now["followup"], true, "{now}");
+    assert_eq!(now["context"], "hadir-kampanye");
+    assert!(!now["legal_basis"].as_array().unwrap().is_empty());
+
+    // Without a conversation id every question stands alone.
+    let alone = ask_in(&server, &mut api, "sanksinya apa?", None).await;
+    assert_eq!(alone["followup"], false);
+    assert_eq!(alone["context"], Value::Null);
 }
 
 #[tokio::test]

@@ -187,8 +187,11 @@
     }
   }
 
+  // An opened entry (a related question, a topic, the choice of a clarifying question) is what
+  // the conversation is about from then on.
   function openEntry(id, title) {
-    return run(title, () => call("GET", "v1/entries/" + encodeURIComponent(id)));
+    const path = "v1/entries/" + encodeURIComponent(id) + "?conversation=" + conversation;
+    return run(title, () => call("GET", path));
   }
 
   form.addEventListener("submit", (event) => {

@@ -13,6 +13,11 @@ pub struct AskArgs {
     /// Print one JSON object per question instead of the rendered answer.
     #[arg(long)]
     pub json: bool,
+    /// Standard input holds conversations (a blank line between them, one turn a line); each
+    /// turn is answered in the context of the turns before it, and the JSON gains `followup`
+    /// and `context`.
+    #[arg(long, conflicts_with = "question")]
+    pub conversation: bool,
     /// The question. Without it, each line of standard input is a question.
     pub question: Vec<String>,
 }
@@ -32,6 +37,15 @@ pub fn reply_json(reply: &Reply) -> serde_json::Value {
     })
 }
 
+/// [`reply_json`] with what the conversation did: `followup` (whether the context decided the
+/// reply) and `context` (the entry it was resolved against, or null).
+pub fn turn_json(reply: &Reply) -> serde_json::Value {
+    let mut v = reply_json(reply);
+    v["followup"] = json!(reply.followup);
+    v["context"] = json!(reply.context);
+    v
+}
+
 fn round(x: f32) -> f64 {
     (f64::from(x) * 10_000.0).round() / 10_000.0
 }
@@ -49,6 +63,9 @@ pub fn run(
     };
     let mut out = stdout.lock();
     let m = &engine.knowledge().messages;
+    if args.conversation {
+        return conversations(engine, &args, &*recorder, &mut out, style);
+    }
     let emit = |out: &mut std::io::StdoutLock, q: &str, first: bool| -> std::io::Result<()> {
         let started = std::time::Instant::now();
         let reply = engine.ask(q);
@@ -96,5 +113,46 @@ pub fn run(
         emit(&mut out, &q, first)?;
         first = false;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--conversation`: every conversation on standard input, each turn in its context.
+fn conversations(
+    engine: &Engine,
+    args: &AskArgs,
+    recorder: &dyn Recorder,
+    out: &mut std::io::StdoutLock,
+    style: Style,
+) -> anyhow::Result<ExitCode> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let conversations = super::conversation::parse(&text, false).map_err(anyhow::Error::msg)?;
+    let m = &engine.knowledge().messages;
+    let mut result = Ok(());
+    for (i, c) in conversations.iter().enumerate() {
+        super::conversation::run(engine, c, |_, _, reply, elapsed| {
+            recorder.asked(&Asked {
+                reply,
+                platform: Platform::Cli,
+                chat: ChatKind::Private,
+                asker: None,
+                elapsed,
+            });
+            if result.is_err() {
+                return;
+            }
+            result = if args.json {
+                writeln!(out, "{}", turn_json(reply))
+            } else {
+                writeln!(out, "{}", plain(reply, m, style))
+            };
+        });
+        if result.is_ok() && !args.json && i + 1 < conversations.len() {
+            result = writeln!(out, "{}\n", "═".repeat(40));
+        }
+    }
+    result?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

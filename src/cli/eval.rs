@@ -26,6 +26,13 @@ pub struct EvalArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The file holds conversations (a blank line between them, one turn a line): report turn
+    /// and follow-up accuracy, answering each turn in the context of the turns before it.
+    #[arg(long)]
+    pub conversation: bool,
+    /// With --conversation: fail when turn accuracy is below this.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_turns: f64,
 }
 
 /// One labelled question.
@@ -266,6 +273,9 @@ pub fn render(report: &Report) -> String {
 pub fn run(engine: &Engine, args: EvalArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    if args.conversation {
+        return run_conversations(engine, &args, &text);
+    }
     let cases = parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let report = evaluate(engine, &cases);
     if args.json {
@@ -298,4 +308,24 @@ pub fn run(engine: &Engine, args: EvalArgs) -> anyhow::Result<ExitCode> {
         eprintln!("netral eval: below thresholds: {}", failed.join("; "));
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn run_conversations(engine: &Engine, args: &EvalArgs, text: &str) -> anyhow::Result<ExitCode> {
+    use super::conversation;
+    let conversations = conversation::parse(text, true)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let report = conversation::evaluate(engine, &conversations);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", conversation::render(&report));
+    }
+    if report.turn_accuracy < args.min_turns {
+        eprintln!(
+            "netral eval: below thresholds: turn accuracy {:.3} < {}",
+            report.turn_accuracy, args.min_turns
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 //! exit code; the library below uses typed errors.
 
 mod ask;
+pub mod conversation;
 pub use ask::reply_json;
 mod curator;
 mod discord;

@@ -1,8 +1,8 @@
 //! `netral repl`: the curators' prompt, with history, colour and `:explain`.
 
-use crate::core::Engine;
 use crate::core::record::{Asked, ChatKind, Platform, Recorder};
 use crate::core::render::{Style, plain, wrap};
+use crate::core::{Context, Engine};
 use rustyline::error::ReadlineError;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -67,6 +67,9 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
+    // The conversation so far: follow-ups ("sanksinya?", "kalau PPPK?") and numbered choices
+    // are read against it; `:reset` starts over.
+    let mut context = Context::default();
     println!("netral — tanya soal netralitas ASN. Ketik :help untuk bantuan, :quit untuk keluar.");
     loop {
         match rl.readline("netral> ") {
@@ -80,12 +83,16 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                 match cmd {
                     ":quit" | ":q" | ":exit" => break,
                     ":help" | ":h" => println!(
-                        ":explain <pertanyaan>  how the question was understood, top five candidates\n:reload               reload the knowledge ({})\n:help                 this help\n:quit                 leave\nAnything else is a question.",
+                        ":explain <pertanyaan>  how the question was understood, top five candidates\n:reset                forget the conversation (follow-ups start over)\n:reload               reload the knowledge ({})\n:help                 this help\n:quit                 leave\nAnything else is a question; follow-ups (\"sanksinya?\", \"kalau PPPK?\") continue the last answer, and a number picks a choice.",
                         dir.map_or(
                             "built-in; start with --knowledge DIR to edit live".to_string(),
                             |d| d.display().to_string()
                         )
                     ),
+                    ":reset" => {
+                        context = Context::default();
+                        println!("conversation reset");
+                    }
                     ":explain" | ":e" => print!("{}", explain(&engine, rest)),
                     ":reload" | ":r" => match super::load_engine(dir) {
                         Ok(e) => {
@@ -99,7 +106,8 @@ pub fn run(dir: Option<&Path>, recorder: std::sync::Arc<dyn Recorder>) -> anyhow
                     c if c.starts_with(':') => println!("unknown command {c}; :help lists them"),
                     _ => {
                         let started = std::time::Instant::now();
-                        let reply = engine.ask(line);
+                        let reply = engine.ask_in(line, Some(&context));
+                        context = context.after(&reply);
                         recorder.asked(&Asked {
                             reply: &reply,
                             platform: Platform::Cli,

@@ -1,6 +1,8 @@
 //! The engine: a question in, a [`Reply`] out. Pure and synchronous; shared by every front end.
 
 use super::confidence::{Calibrated, Evidence};
+use super::context::Context;
+use super::followup::{self, Cues};
 use super::index::{EntryKind, EntryRef, Index, QueryTerm};
 use super::intent::{self, IntentModel};
 use super::normalise::Normaliser;
@@ -60,6 +62,8 @@ pub struct Engine {
     index: Index,
     /// Topic id → the excerpts supporting it: (article index, excerpt index, stemmed terms).
     supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
+    /// The conversation cues, normalised (follow-ups, clarifying questions).
+    cues: Cues,
     /// The intent classifier; its classes are the index's entries, in the same order.
     intent: IntentModel,
     /// Why the classifier was trained in memory instead of read from the model file.
@@ -134,6 +138,7 @@ impl Engine {
                 }
             }
         }
+        let cues = Cues::new(&kb.conversation, &norm);
         let calibrated = kb.confidence.as_ref().map(|c| c.calibrated());
         let decline_entries = (0..index.entries().len())
             .filter(|&e| index.entries()[e].kind == EntryKind::Decline)
@@ -143,6 +148,7 @@ impl Engine {
             norm,
             index,
             supporting,
+            cues,
             decline_entries,
             calibrated,
             intent,
@@ -362,9 +368,23 @@ impl Engine {
         }
     }
 
+    /// The confidence an answer needs (the calibrated threshold, or the matcher's own without
+    /// a confidence model).
+    pub fn answer_threshold(&self) -> f32 {
+        self.thresholds().0
+    }
+
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
         self.answer(question, None)
+    }
+
+    /// Answers a message within a conversation: a follow-up ("kalau PPPK?", "sanksinya?") is
+    /// resolved against `ctx`, a clear question is answered on its own, a fragment without
+    /// context and a near tie get a question back. The reply says whether the context was used
+    /// (`followup`, `context`); [`Context::after`] gives the context for the next message.
+    pub fn ask_in(&self, question: &str, ctx: Option<&Context>) -> Reply {
+        followup::answer(self, &self.cues, question, ctx)
     }
 
     /// Asks one of entry `id`'s own phrasings as if it were not in the knowledge: would the
@@ -546,7 +566,11 @@ impl Engine {
             DeclineReason::LowConfidence if suggestions.is_empty() => {
                 m.get("core", "declined-no-suggestions")
             }
-            DeclineReason::LowConfidence => m.get("core", "declined"),
+            // The engine itself never asks back; `followup` builds those replies.
+            DeclineReason::LowConfidence
+            | DeclineReason::Ambiguous
+            | DeclineReason::NeedsContext
+            | DeclineReason::Doubt => m.get("core", "declined"),
         };
         Reply {
             query: question.to_string(),
@@ -567,6 +591,8 @@ impl Engine {
             as_of: None,
             disclaimer: None,
             declined: Some(reason),
+            followup: false,
+            context: None,
         }
     }
 
@@ -596,6 +622,8 @@ impl Engine {
             as_of: None,
             disclaimer: None,
             declined: None,
+            followup: false,
+            context: None,
         };
         match entry.kind {
             EntryKind::Topic => {

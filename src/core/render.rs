@@ -232,7 +232,14 @@ pub fn plain(reply: &Reply, m: &Messages, style: Style) -> String {
     if !reply.answered {
         out.push_str(&reply.text);
         out.push('\n');
-        if !reply.suggestions.is_empty() {
+        if reply.declined == Some(super::reply::DeclineReason::Ambiguous) {
+            // "Maksud Anda: A atau B?": numbered, so that typing the number picks one.
+            for (i, s) in reply.suggestions.iter().enumerate() {
+                out.push_str(&format!("  {}. {}\n", i + 1, s.title));
+            }
+            out.push_str(&style.dim(&m.get("conversation", "choose-number")));
+            out.push('\n');
+        } else if !reply.suggestions.is_empty() {
             out.push('\n');
             out.push_str(&style.bold(&m.get("core", "suggestions")));
             out.push('\n');

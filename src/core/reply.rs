@@ -35,6 +35,15 @@ pub enum DeclineReason {
     LowConfidence,
     /// The question is outside netral's scope on purpose (the id of the out-of-scope entry).
     OutOfScope(String),
+    /// Two entries fit about equally well: `text` asks "Maksud Anda: A atau B?" and
+    /// `suggestions` holds the two choices.
+    Ambiguous,
+    /// A follow-up ("kalau PPPK?", "sanksinya?") with no conversation to follow: `text` asks
+    /// what it is about and `suggestions` offers the nearest topics.
+    NeedsContext,
+    /// Doubt about the previous answer ("yang bener?"): nothing new is answered; `text` says
+    /// what that answer rests on and `suggestions` links back to it.
+    Doubt,
 }
 
 /// What the bot says to one question.
@@ -65,6 +74,10 @@ pub struct Reply {
     /// The "not legal advice" line, on substantive answers.
     pub disclaimer: Option<String>,
     pub declined: Option<DeclineReason>,
+    /// Whether the conversation context decided this reply (a follow-up resolved against it).
+    pub followup: bool,
+    /// The id of the entry the follow-up was resolved against (`None` when `followup` is false).
+    pub context: Option<String>,
 }
 
 impl Reply {

@@ -110,8 +110,9 @@ pub fn autocomplete(engine: &Engine, typed: &str) -> Vec<Choice> {
 }
 
 /// The reply to a submitted `/tanya` value: an entry id or exact title (an autocomplete
-/// choice) gives that entry's answer; anything else is asked as typed.
-pub fn resolve(engine: &Engine, value: &str) -> Reply {
+/// choice) gives that entry's answer; anything else is asked as typed, in the asker's
+/// conversation `context` (a follow-up such as "kalau PPPK?" continues the last answer).
+pub fn resolve(engine: &Engine, value: &str, context: Option<&crate::core::Context>) -> Reply {
     let value = value.trim();
     let kb = engine.knowledge();
     let by_title = || {
@@ -132,7 +133,7 @@ pub fn resolve(engine: &Engine, value: &str) -> Reply {
             ..reply
         };
     }
-    engine.ask(value)
+    engine.ask_in(value, context)
 }
 
 #[cfg(test)]
@@ -166,7 +167,7 @@ mod tests {
         for t in &e.knowledge().topics {
             let chosen = choice(&t.id, &t.title);
             assert_eq!(
-                resolve(&e, &chosen.value).id.as_deref(),
+                resolve(&e, &chosen.value, None).id.as_deref(),
                 Some(t.id.as_str())
             );
         }

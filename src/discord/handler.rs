@@ -7,6 +7,7 @@ use super::commands::{self, BANTUAN, PERTANYAAN, TANYA, TOPIK};
 use super::components::{self, Action, Row};
 use super::render::{self, Embed};
 use super::send;
+use crate::chat_memory::ChatMemory;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
 use crate::core::{Engine, Reply};
 use crate::metrics::{Health, Metrics};
@@ -28,9 +29,14 @@ pub(crate) struct Handler {
     pub defer_after: Duration,
     /// Commands are registered once per process (READY repeats on reconnects).
     pub registered: AtomicBool,
+    /// Each asker's conversation, per channel (a DM is a channel of its own).
+    pub memory: ChatMemory<Asker>,
     /// A READY arrived before: a later one is a reconnect.
     pub connected_once: AtomicBool,
 }
+
+/// Whose conversation: (user id, channel id).
+pub(crate) type Asker = (u64, u64);
 
 type Result<T> = std::result::Result<T, serenity::Error>;
 
@@ -125,8 +131,11 @@ impl EventHandler for Handler {
             .content
             .replace(&format!("<@{me}>"), " ")
             .replace(&format!("<@!{me}>"), " ");
+        let asker = (msg.author.id.get(), msg.channel_id.get());
         let started = Instant::now();
-        let reply = self.engine.ask(question.trim());
+        let context = self.memory.get(&asker, started);
+        let reply = self.engine.ask_in(question.trim(), context.as_ref());
+        self.remember(asker, context, &reply);
         self.record(&reply, private, msg.author.id.get(), started);
         let m = &self.engine.knowledge().messages;
         let (embeds, rows) = (
@@ -143,6 +152,12 @@ impl EventHandler for Handler {
 }
 
 impl Handler {
+    /// Stores the asker's context for the next message, once `reply` has been given.
+    fn remember(&self, asker: Asker, context: Option<crate::core::Context>, reply: &Reply) {
+        let next = context.unwrap_or_default().after(reply);
+        self.memory.put(asker, next, Instant::now());
+    }
+
     /// Reports a question to the recorder (curator store and metrics); `started` is when it
     /// arrived.
     fn record(&self, reply: &Reply, private: bool, user: u64, started: Instant) {
@@ -173,12 +188,14 @@ impl Handler {
         &self,
         reply: std::result::Result<Reply, tokio::task::JoinError>,
         private: bool,
-        user: u64,
+        asker: Asker,
+        context: Option<crate::core::Context>,
         started: Instant,
     ) -> (Vec<Embed>, Vec<Row>) {
         match reply {
             Ok(reply) => {
-                self.record(&reply, private, user, started);
+                self.remember(asker, context, &reply);
+                self.record(&reply, private, asker.0, started);
                 self.reply_parts(&reply)
             }
             Err(_) => {
@@ -201,9 +218,14 @@ impl Handler {
                 _ => None,
             })
             .unwrap_or_default();
+        let asker = (c.user.id.get(), c.channel_id.get());
         let started = Instant::now();
+        let context = self.memory.get(&asker, started);
         let engine = Arc::clone(&self.engine);
-        let work = tokio::task::spawn_blocking(move || commands::resolve(&engine, &question));
+        let asked_in = context.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            commands::resolve(&engine, &question, asked_in.as_ref())
+        });
         tokio::pin!(work);
         let ready = if self.defer_after.is_zero() {
             None
@@ -213,7 +235,7 @@ impl Handler {
         let private = c.guild_id.is_none();
         match ready {
             Some(reply) => {
-                let (embeds, rows) = self.answered(reply, private, c.user.id.get(), started);
+                let (embeds, rows) = self.answered(reply, private, asker, context.clone(), started);
                 c.create_response(
                     &ctx.http,
                     CreateInteractionResponse::Message(send::interaction_message(
@@ -228,7 +250,7 @@ impl Handler {
                     CreateInteractionResponse::Defer(send::interaction_message(&[], &[], false)),
                 )
                 .await?;
-                let (embeds, rows) = self.answered(work.await, private, c.user.id.get(), started);
+                let (embeds, rows) = self.answered(work.await, private, asker, context, started);
                 c.edit_response(&ctx.http, send::interaction_edit(&embeds, &rows))
                     .await
                     .map(|_| ())
@@ -288,7 +310,17 @@ impl Handler {
         let (embeds, rows) = match (Action::parse(&c.data.custom_id), selected) {
             (Some(Action::Answer(id)), _) | (Some(Action::Topic), Some(id)) => {
                 match self.engine.answer_by_id(&id) {
-                    Some(reply) => self.reply_parts(&reply),
+                    Some(reply) => {
+                        // A chosen answer (related question, clarifying choice, menu) is
+                        // what the conversation is about now.
+                        let asker = (c.user.id.get(), c.channel_id.get());
+                        self.memory.put(
+                            asker,
+                            crate::core::Context::about(id.as_str()),
+                            Instant::now(),
+                        );
+                        self.reply_parts(&reply)
+                    }
                     None => (
                         render::text_embed(None, &m.get("discord", "unknown-entry")),
                         vec![],

@@ -107,6 +107,7 @@ pub async fn run_until(
         guild_id: config.guild_id.map(GuildId::new),
         defer_after: config.defer_after,
         registered: AtomicBool::new(false),
+        memory: crate::chat_memory::ChatMemory::default(),
         connected_once: AtomicBool::new(false),
     };
     let mut client = ClientBuilder::new_with_http(http, intents(&config))

@@ -435,6 +435,8 @@ mod tests {
             as_of: Some("2026-11-23".into()),
             disclaimer: Some("Bukan nasihat hukum.".into()),
             declined: None,
+            followup: false,
+            context: None,
         }
     }
 

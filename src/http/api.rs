@@ -5,14 +5,16 @@ use super::AppState;
 use super::error::{ApiError, ErrorKind, JsonBody};
 use super::limit::ClientKey;
 use super::reply::reply_body;
+use crate::core::Context;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform};
 use axum::Extension;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::time::Instant;
 
 /// Longest conversation id accepted.
 pub const MAX_CONVERSATION_CHARS: usize = 64;
@@ -43,22 +45,23 @@ pub async fn ask(
     JsonBody(request): JsonBody<AskRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let conversation = match request.conversation.as_deref() {
-        Some(id) if !valid_conversation(id) => {
-            return Err(app.texts.error(
-                ErrorKind::BadRequest,
-                Some(format!(
-                    "conversation: 1 to {MAX_CONVERSATION_CHARS} characters of A-Z a-z 0-9 _ -"
-                )),
-            ));
-        }
+        Some(id) if !valid_conversation(id) => return Err(bad_conversation(&app)),
         other => other,
     };
-    // Follow-up context (conversations issue): when the engine gains its context-taking
-    // method, look up `conversation` in a bounded, expiring map held in `AppState`, pass its
-    // context to the engine instead of calling `ask`, and store the context it returns under
-    // the same id. Without an id the question is answered on its own, as now.
+    // With a conversation id, the question is read in that conversation's context (kept per
+    // client and id, bounded and expiring) and the context it leaves is stored back; without
+    // one it is answered on its own.
     let started = std::time::Instant::now();
-    let reply = app.engine.ask(&request.question);
+    let key = conversation.map(|id| (client.0.clone(), id.to_string()));
+    let context = key.as_ref().and_then(|k| app.conversations.get(k, started));
+    let reply = match &key {
+        Some(_) => app.engine.ask_in(&request.question, context.as_ref()),
+        None => app.engine.ask(&request.question),
+    };
+    if let Some(key) = key {
+        let next = context.unwrap_or_default().after(&reply);
+        app.conversations.put(key, next, started);
+    }
     let asker = format!("web:{}", client.0);
     app.recorder.asked(&Asked {
         elapsed: started.elapsed(),
@@ -79,19 +82,48 @@ pub fn valid_conversation(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-/// The full answer of one entry (a related question, a menu choice, a link).
+/// `GET /v1/entries/{id}`: the conversation an opened entry belongs to, if any.
+#[derive(Debug, Deserialize)]
+pub struct EntryQuery {
+    #[serde(default)]
+    pub conversation: Option<String>,
+}
+
+/// The full answer of one entry (a related question, a menu choice, a link, the choice of a
+/// clarifying question). With `?conversation=`, that conversation is about this entry now.
 pub async fn entry(
     State(app): State<AppState>,
+    Extension(client): Extension<ClientKey>,
     Path(id): Path<String>,
+    Query(query): Query<EntryQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    match app.engine.answer_by_id(&id) {
-        Some(reply) => Ok(Json(reply_body(
-            &reply,
-            &app.engine.knowledge().messages,
-            None,
-        ))),
-        None => Err(app.texts.error(ErrorKind::UnknownEntry, None)),
+    let conversation = query.conversation.as_deref();
+    if conversation.is_some_and(|c| !valid_conversation(c)) {
+        return Err(bad_conversation(&app));
     }
+    let Some(reply) = app.engine.answer_by_id(&id) else {
+        return Err(app.texts.error(ErrorKind::UnknownEntry, None));
+    };
+    if let Some(c) = conversation {
+        let next = Context::default().after(&reply);
+        app.conversations
+            .put((client.0, c.to_string()), next, Instant::now());
+    }
+    Ok(Json(reply_body(
+        &reply,
+        &app.engine.knowledge().messages,
+        conversation,
+    )))
+}
+
+/// The error for a conversation id [`valid_conversation`] refuses.
+fn bad_conversation(app: &AppState) -> ApiError {
+    app.texts.error(
+        ErrorKind::BadRequest,
+        Some(format!(
+            "conversation: 1 to {MAX_CONVERSATION_CHARS} characters of A-Z a-z 0-9 _ -"
+        )),
+    )
 }
 
 /// Categories and topics, for a menu (built once when the server starts).

@@ -21,6 +21,7 @@ pub use api::{MAX_CONVERSATION_CHARS, valid_conversation};
 pub use config::{ClientLimit, ConfigError, HttpConfig, Origins};
 pub use page::message_keys as page_message_keys;
 
+use crate::chat_memory::ChatMemory;
 use crate::core::Engine;
 use crate::core::record::Recorder;
 use axum::Router;
@@ -53,7 +54,13 @@ pub struct AppState {
     /// `GET /v1/topics`, built once: the knowledge does not change while serving.
     topics: Bytes,
     page: Arc<page::Page>,
+    /// Each conversation's context, keyed by client and the id the client chose (in memory,
+    /// bounded, expiring).
+    conversations: Arc<Conversations>,
 }
+
+/// The API's conversation memory: (client key, conversation id) → context.
+type Conversations = ChatMemory<(Arc<str>, String)>;
 
 impl FromRef<AppState> for ErrorTexts {
     fn from_ref(app: &AppState) -> ErrorTexts {
@@ -69,6 +76,7 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
         topics: Bytes::from(reply::topics_body(kb).to_string()),
         page: Arc::new(page::Page::new(&kb.messages)),
         texts: texts.clone(),
+        conversations: Arc::new(Conversations::default()),
         engine,
         recorder,
     };

@@ -11,7 +11,8 @@ use crate::core::render::basis_line;
 use crate::knowledge::{KnowledgeBase, Messages};
 use serde_json::{Value, json};
 
-/// The reply as the API's JSON; `conversation` is echoed when the client sent one.
+/// The reply as the API's JSON; `conversation` is echoed when the client sent one, and
+/// `followup`/`context` say whether (and against which entry) the conversation decided it.
 pub fn reply_body(reply: &Reply, m: &Messages, conversation: Option<&str>) -> Value {
     let mut body = crate::cli::reply_json(reply);
     if let Value::Object(map) = &mut body {
@@ -34,6 +35,8 @@ pub fn reply_body(reply: &Reply, m: &Messages, conversation: Option<&str>) -> Va
             "as_of": reply.as_of,
             "disclaimer": reply.disclaimer,
             "conversation": conversation,
+            "followup": reply.followup,
+            "context": reply.context,
         });
         if let Value::Object(extra) = extra {
             map.extend(extra);

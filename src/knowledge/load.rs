@@ -422,6 +422,7 @@ impl KnowledgeBase {
         let mut lexicon = Lexicon::default();
         let mut messages = BTreeMap::new();
         let mut settings = None;
+        let mut conversation = None;
         let mut confidence = None;
         let mut regulations = None;
         let mut cited_articles = Vec::new();
@@ -463,6 +464,9 @@ impl KnowledgeBase {
                 }
                 "matcher.toml" => {
                     settings = l.parse::<MatcherSettings>(file, text);
+                }
+                "conversation.toml" => {
+                    conversation = l.parse::<super::ConversationCues>(file, text);
                 }
                 "confidence.toml" => {
                     confidence = l.parse::<ConfidenceModel>(file, text);
@@ -850,6 +854,15 @@ impl KnowledgeBase {
                 format!("missing message `{key}` — add it"),
             );
         }
+        if conversation.is_some() {
+            for key in messages.missing("conversation", super::CONVERSATION_MESSAGE_KEYS) {
+                l.problem(
+                    "messages/conversation.toml",
+                    None,
+                    format!("missing message `{key}` — add it (conversation.toml needs it)"),
+                );
+            }
+        }
         if topics.is_empty() && l.problems.is_empty() {
             l.problem(
                 "topics/",
@@ -877,6 +890,7 @@ impl KnowledgeBase {
             lexicon,
             messages,
             settings,
+            conversation: conversation.unwrap_or_default(),
             regulations,
             confidence,
             cited_articles,

@@ -7,12 +7,14 @@
 //! complete, consistent [`KnowledgeBase`]. The format is documented in `knowledge/README.md`.
 
 pub mod citations;
+mod conversation;
 mod error;
 pub mod freshness;
 pub mod import;
 mod load;
 mod model;
 
+pub use conversation::{Aspect, AspectCue, CONVERSATION_MESSAGE_KEYS, ConversationCues};
 pub use error::{LoadError, Problem};
 pub use load::{Files, builtin_files, builtin_model};
 pub use model::*;

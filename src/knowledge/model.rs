@@ -312,6 +312,8 @@ pub struct KnowledgeBase {
     pub lexicon: Lexicon,
     pub messages: Messages,
     pub settings: MatcherSettings,
+    /// How follow-ups are recognised (`conversation.toml`; empty without the file).
+    pub conversation: super::ConversationCues,
     pub regulations: BTreeMap<String, String>,
     /// The fitted confidence model; `None` until `netral kb calibrate` has written one (the
     /// lexical score then serves as the confidence, and `kb check` fails).

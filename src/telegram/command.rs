@@ -95,6 +95,17 @@ pub fn replies_to_bot(msg: &Message, bot: &BotIdentity) -> bool {
         .is_some_and(|r| matches!(r.kind, MessageKind::Common(_)) && from_bot(r, bot))
 }
 
+/// The entry of the bot answer `msg` replies to, if it replies to one: in a group that answer
+/// is the whole conversation context.
+pub fn replied_entry(msg: &Message, bot: &BotIdentity) -> Option<String> {
+    if !replies_to_bot(msg, bot) {
+        return None;
+    }
+    msg.reply_to_message()?
+        .reply_markup()
+        .and_then(super::keyboard::answered_entry)
+}
+
 /// Decides what `msg` asks of the bot.
 pub fn classify(msg: &Message, bot: &BotIdentity) -> Incoming {
     let private = msg.chat.is_private();

@@ -7,9 +7,10 @@ use super::keyboard::{self, Action};
 use super::limit::{Decision, UserLimiter};
 use super::render;
 use super::send::{self, TgBot};
-use crate::core::Engine;
+use crate::chat_memory::ChatMemory;
 use crate::core::EntryKind;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform, Recorder};
+use crate::core::{Context, Engine};
 use crate::knowledge::Messages;
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +32,8 @@ pub struct State {
     pub limiter: UserLimiter,
     pub me: BotIdentity,
     pub token: Token,
+    /// Private chats' conversations (groups keep none: a reply to an answer is the context).
+    pub memory: ChatMemory<i64>,
 }
 
 impl State {
@@ -71,13 +74,20 @@ pub async fn on_message(bot: TgBot, state: Arc<State>, msg: Message) -> HandlerR
         Incoming::Ask(question) => ask(&bot, &state, &msg, &question).await,
         Incoming::Start(Some(payload)) => match state.engine.answer_by_id(&payload) {
             Some(reply) => {
+                // A deep link opens a new conversation about that answer.
+                state
+                    .memory
+                    .put(chat.0, Context::about(payload.as_str()), Instant::now());
                 let kb = keyboard::full_answer(&reply, state.messages());
                 let parts = render::full(&reply, state.messages());
                 send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await
             }
             None => send::send_parts(&bot, chat, &plain("start"), None, None).await,
         },
-        Incoming::Start(None) => send::send_parts(&bot, chat, &plain("start"), None, None).await,
+        Incoming::Start(None) => {
+            state.memory.forget(&chat.0);
+            send::send_parts(&bot, chat, &plain("start"), None, None).await
+        }
         Incoming::Help => send::send_parts(&bot, chat, &plain("help"), None, None).await,
         Incoming::GroupHelp => {
             send::send_parts(&bot, chat, &plain("group-help"), None, thread).await
@@ -150,7 +160,17 @@ async fn ask(bot: &TgBot, state: &State, msg: &Message, question: &str) -> Handl
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let reply = state.engine.ask(question);
+    // Private: the chat's conversation. Group: only the answer this message replies to.
+    let context = if private {
+        state.memory.get(&chat.0, Instant::now())
+    } else {
+        command::replied_entry(msg, &state.me).map(Context::about)
+    };
+    let reply = state.engine.ask_in(question, context.as_ref());
+    if private {
+        let next = context.unwrap_or_default().after(&reply);
+        state.memory.put(chat.0, next, Instant::now());
+    }
     let asker = format!("telegram:{user}");
     state.recorder.asked(&Asked {
         reply: &reply,
@@ -265,6 +285,10 @@ pub async fn on_callback(bot: TgBot, state: Arc<State>, q: CallbackQuery) -> Han
             done(send::with_retry_after(answer).await);
             let m = state.messages();
             if private {
+                // A button (related question, a clarifying choice) moves the conversation on.
+                state
+                    .memory
+                    .put(chat.0, Context::about(id.as_str()), Instant::now());
                 let kb = keyboard::private_answer(&reply, m);
                 let parts = render::first_message(&reply, m);
                 send::send_parts(&bot, chat, &parts, kb.as_ref(), None).await?;

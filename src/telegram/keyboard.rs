@@ -221,6 +221,29 @@ pub fn short_answer(
     markup(rows)
 }
 
+/// The entry a bot answer was about, read back from the buttons under it (its 👍/👎, else
+/// the deep link to the full answer): a group reply to that answer continues from it.
+pub fn answered_entry(markup: &InlineKeyboardMarkup) -> Option<String> {
+    use teloxide::types::InlineKeyboardButtonKind as Kind;
+    let buttons = || markup.inline_keyboard.iter().flatten();
+    let feedback = buttons().find_map(|b| match &b.kind {
+        Kind::CallbackData(data) => match Action::decode(data) {
+            Some(Action::Feedback { id, .. }) => Some(id),
+            _ => None,
+        },
+        _ => None,
+    });
+    feedback.or_else(|| {
+        buttons().find_map(|b| match &b.kind {
+            Kind::Url(url) => url
+                .query_pairs()
+                .find(|(k, _)| k == "start")
+                .map(|(_, v)| v.into_owned()),
+            _ => None,
+        })
+    })
+}
+
 /// `/topik`: one button per category that has topics.
 pub fn categories(kb: &KnowledgeBase) -> Option<InlineKeyboardMarkup> {
     let rows = kb
@@ -292,6 +315,24 @@ mod tests {
         assert_eq!(Action::decode("a:<script>"), None);
         assert_eq!(Action::decode(&format!("a:{}", "x".repeat(100))), None);
         assert_eq!(Action::Answer("x".repeat(63)).encode(), None);
+    }
+
+    #[test]
+    fn the_answered_entry_is_read_back_from_the_buttons() {
+        let m = crate::core::Engine::builtin()
+            .expect("built-in knowledge")
+            .knowledge()
+            .messages
+            .clone();
+        let engine = crate::core::Engine::builtin().expect("built-in knowledge");
+        let reply = engine.ask("bolehkah asn like postingan capres");
+        let private = private_answer(&reply, &m).expect("buttons");
+        assert_eq!(answered_entry(&private).as_deref(), reply.id.as_deref());
+        let link = |id: &str| Some(format!("https://t.me/netral_bot?start={id}"));
+        let short = short_answer(&reply, &m, link, true).expect("buttons");
+        assert_eq!(answered_entry(&short).as_deref(), reply.id.as_deref());
+        let browsing = categories(engine.knowledge()).expect("buttons");
+        assert_eq!(answered_entry(&browsing), None);
     }
 
     #[test]

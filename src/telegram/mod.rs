@@ -125,6 +125,7 @@ pub async fn run_until(
         recorder,
         me,
         token: token.clone(),
+        memory: crate::chat_memory::ChatMemory::default(),
     });
     tokio::select! {
         () = set_commands(&bot, &state) => {}

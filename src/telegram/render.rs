@@ -555,6 +555,8 @@ pub(crate) mod tests {
             as_of: Some("2026-11-23".into()),
             disclaimer: Some("Bukan nasihat hukum.".into()),
             declined: None,
+            followup: false,
+            context: None,
         }
     }
 

@@ -25,6 +25,8 @@ use std::time::Duration;
 /// The question every user-visible check revolves around, and what it must get.
 const LIKE_QUESTION: &str = "pns blh like postingan capres gak?";
 const LIKE_ID: &str = "medsos-interaksi";
+/// A question two topics fit about equally well: the bot asks which one is meant.
+const AMBIGUOUS_QUESTION: &str = "spanduk partai";
 
 /// The knowledge under test: the built-in one, or `NETRAL_KNOWLEDGE` when set.
 fn engine() -> Arc<Engine> {
@@ -769,4 +771,157 @@ fn every_answer_renders_as_valid_telegram_html() {
         let short = telegram::render::short(&reply, m, Some("https://t.me/b?start=x"));
         html::check(&short).unwrap_or_else(|e| panic!("{id}: {e}"));
     }
+}
+
+/// The sanction of the topic every conversation test starts from, as the user sees it.
+fn like_sanction() -> String {
+    let topic = engine().knowledge().topic(LIKE_ID).unwrap().clone();
+    let sanction = topic.sanction.expect("the topic names its sanction");
+    sanction.chars().take(40).collect()
+}
+
+/// What the bot says to a follow-up it has nothing to follow with.
+fn asks_what_it_is_about(visible: &str) -> bool {
+    let fragment = engine()
+        .knowledge()
+        .messages
+        .get("conversation", "fragment");
+    let start: String = fragment.chars().take(20).collect();
+    visible.contains(&start)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_follow_up_is_answered_from_the_previous_answer_and_start_forgets_it() {
+    let fake = Fake::start().await;
+    let bot = start(&fake, config(&fake)).await;
+    let (chat, other) = (521, 522);
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), LIKE_QUESTION),
+    );
+    assert!(text_of(&fake.wait_sent(chat, 1).await[0]).starts_with("Tidak boleh"));
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), "sanksinya apa?"),
+    );
+    let sanction = text_of(&fake.wait_sent(chat, 2).await[1]);
+    assert!(sanction.contains(&like_sanction()), "{sanction}");
+
+    // Another chat knows nothing of that conversation: the fragment is asked back.
+    fake.push(
+        "message",
+        text(&fake, private_chat(other), user(other), "sanksinya apa?"),
+    );
+    let asked_back = text_of(&fake.wait_sent(other, 1).await[0]);
+    assert!(asks_what_it_is_about(&asked_back), "{asked_back}");
+
+    // /start begins afresh.
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), "/start"),
+    );
+    fake.wait_sent(chat, 3).await;
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), "sanksinya apa?"),
+    );
+    let after_start = text_of(&fake.wait_sent(chat, 4).await[3]);
+    assert!(asks_what_it_is_about(&after_start), "{after_start}");
+    let asked: Vec<_> = bot.recorded.asked.lock().unwrap().clone();
+    assert_eq!(asked[1].0.as_deref(), Some(LIKE_ID), "{asked:?}");
+    bot.stop().await.unwrap();
+    fake.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_group_only_a_reply_to_an_answer_follows_it_up() {
+    let fake = Fake::start().await;
+    let bot = start(&fake, config(&fake)).await;
+    let group = -100_523;
+    let g = || group_chat(group);
+    fake.push(
+        "message",
+        text(
+            &fake,
+            g(),
+            user(21),
+            &format!("/tanya@{BOT_USERNAME} {LIKE_QUESTION}"),
+        ),
+    );
+    let answer = fake.wait_sent(group, 1).await[0].clone();
+    assert!(text_of(&answer).starts_with("Tidak boleh"));
+
+    // Another member replies to that answer: the reply is read in its context.
+    let mut follow_up = text(&fake, g(), user(22), "sanksinya apa?");
+    let mut replied = fake::bot_message(&fake, g(), answer["text"].as_str().unwrap());
+    replied["reply_markup"] = answer["reply_markup"].clone();
+    follow_up["reply_to_message"] = replied;
+    fake.push("message", follow_up);
+    let sanction = text_of(&fake.wait_sent(group, 2).await[1]);
+    assert!(sanction.contains(&like_sanction()), "{sanction}");
+
+    // The same words as a command, replying to nothing: the group keeps no conversation.
+    fake.push(
+        "message",
+        text(
+            &fake,
+            g(),
+            user(22),
+            &format!("/tanya@{BOT_USERNAME} sanksinya apa?"),
+        ),
+    );
+    let alone = text_of(&fake.wait_sent(group, 3).await[2]);
+    assert!(asks_what_it_is_about(&alone), "{alone}");
+    bot.stop().await.unwrap();
+    fake.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clarifying_question_is_answered_by_pressing_a_choice() {
+    let e = engine();
+    let asked = e.ask_in(AMBIGUOUS_QUESTION, None);
+    assert_eq!(
+        asked.declined,
+        Some(netral::core::DeclineReason::Ambiguous),
+        "{AMBIGUOUS_QUESTION} should ask which topic is meant: {asked:?}"
+    );
+    let second = asked.suggestions[1].clone();
+
+    let fake = Fake::start().await;
+    let bot = start(&fake, config(&fake)).await;
+    let chat = 524;
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), AMBIGUOUS_QUESTION),
+    );
+    let question = fake.wait_sent(chat, 1).await[0].clone();
+    let b = buttons(&question);
+    let choice = format!("a:{}", second.id);
+    assert!(b.iter().any(|(_, d)| d == &choice), "{b:?}");
+    assert!(
+        text_of(&question).contains(&second.title),
+        "{}",
+        text_of(&question)
+    );
+
+    // Pressing the second choice answers it, and the conversation is about it from then on.
+    fake.push(
+        "callback_query",
+        callback(&fake, private_chat(chat), chat, "cb-choice", &choice),
+    );
+    let chosen = text_of(&fake.wait_sent(chat, 2).await[1]);
+    assert!(chosen.contains(&second.title), "{chosen}");
+    fake.push(
+        "message",
+        text(&fake, private_chat(chat), user(chat), "dasar hukumnya?"),
+    );
+    let basis = text_of(&fake.wait_sent(chat, 3).await[2]);
+    let expected = e.ask_in(
+        "dasar hukumnya?",
+        Some(&netral::core::Context::about(&second.id)),
+    );
+    assert!(expected.followup);
+    assert!(basis.contains(&expected.title), "{basis}");
+    bot.stop().await.unwrap();
+    fake.assert_clean();
 }

@@ -1,0 +1,106 @@
+//! The conversation context: what a front end remembers of one chat and hands back to the
+//! engine with the next message ([`crate::core::Engine::ask_in`]).
+//!
+//! A plain value, owned and stored by the front end (which also decides when it expires); the
+//! core never keeps it between calls. What the engine did with it is reported on the
+//! [`Reply`] (`followup`, `context`), and [`Context::after`] gives the context for the next
+//! message.
+
+use super::index::EntryKind;
+use super::reply::{DeclineReason, Reply};
+
+/// What the conversation is about so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The entry the conversation is about: the id of the last substantive answer (a topic or
+    /// a news article), or of the answer a group message replies to.
+    pub entry: Option<String>,
+    /// The choices of the clarifying question just asked, in the order shown: a reply "1" or
+    /// "2" picks one.
+    pub choices: Vec<String>,
+}
+
+impl Context {
+    /// A conversation about entry `id` (e.g. the bot answer a group message replies to).
+    pub fn about(id: impl Into<String>) -> Context {
+        Context {
+            entry: Some(id.into()),
+            choices: Vec::new(),
+        }
+    }
+
+    /// Whether there is nothing to follow up.
+    pub fn is_empty(&self) -> bool {
+        self.entry.is_none() && self.choices.is_empty()
+    }
+
+    /// The context for the next message, once `reply` has been given. A substantive answer
+    /// becomes what the conversation is about; a clarifying question keeps the topic and
+    /// remembers its choices; anything else (small talk, a decline) leaves the topic as it was.
+    pub fn after(&self, reply: &Reply) -> Context {
+        if reply.answered && matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article)) {
+            return Context {
+                entry: reply.id.clone(),
+                choices: Vec::new(),
+            };
+        }
+        let choices = if reply.declined == Some(DeclineReason::Ambiguous) {
+            reply.suggestions.iter().map(|l| l.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        Context {
+            entry: self.entry.clone(),
+            choices,
+        }
+    }
+
+    /// The choice a message like "1" or " 2. " picks, if it is one.
+    pub fn choice(&self, message: &str) -> Option<&str> {
+        let n: usize = message.trim().trim_end_matches(['.', ')']).parse().ok()?;
+        self.choices.get(n.checked_sub(1)?).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(answered: bool, kind: Option<EntryKind>, id: Option<&str>) -> Reply {
+        let mut r = crate::core::Engine::builtin()
+            .expect("built-in knowledge")
+            .ask("bolehkah asn like postingan capres");
+        r.answered = answered;
+        r.kind = kind;
+        r.id = id.map(str::to_string);
+        r.declined = None;
+        r
+    }
+
+    #[test]
+    fn an_answer_becomes_the_topic_small_talk_does_not() {
+        let ctx = Context::about("hadir-kampanye");
+        let next = ctx.after(&reply(
+            true,
+            Some(EntryKind::Topic),
+            Some("medsos-interaksi"),
+        ));
+        assert_eq!(next, Context::about("medsos-interaksi"));
+        let next = next.after(&reply(true, Some(EntryKind::Smalltalk), Some("sapaan")));
+        assert_eq!(next, Context::about("medsos-interaksi"));
+    }
+
+    #[test]
+    fn numbered_choices_pick_from_the_clarifying_question() {
+        let ctx = Context {
+            entry: None,
+            choices: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(ctx.choice("1"), Some("a"));
+        assert_eq!(ctx.choice(" 2. "), Some("b"));
+        assert_eq!(ctx.choice("3"), None);
+        assert_eq!(ctx.choice("0"), None);
+        assert_eq!(ctx.choice("satu"), None);
+        assert_eq!(Context::default().choice("1"), None);
+    }
+}

@@ -1,0 +1,449 @@
+//! Follow-ups: answering a message in the light of the conversation so far.
+//!
+//! A message is read for its *shape* before any ranking, with the cues of
+//! `knowledge/conversation.toml`: does it open with a marker ("kalau", "terus", "what about"),
+//! does it ask for an aspect of an answer ("sanksinya", "dasar hukumnya", "sumbernya"), and
+//! which content words are left once markers, aspects and filler are set aside. Then:
+//!
+//! - an *aspect* follow-up (only an aspect, perhaps with words of the entry it follows) gets
+//!   that part of the previous entry as a focused reply;
+//! - a *variant* follow-up (a marker, or only a few content words) is ranked twice — its own
+//!   words, and its words asked together with the previous entry's title — and moves to an
+//!   entry its new words point to confidently when that entry is related to the previous one,
+//!   else stays on the previous entry (`move_*` in `conversation.toml`);
+//! - a question that stands on its own (no marker, enough words, or answered confidently
+//!   alone) is answered on its own: the context never hijacks a clear question;
+//! - a fragment with no context to follow gets "maksudnya tentang apa?" and suggestions;
+//! - when two entries share the likelihood (a decline whose two best suggestions together
+//!   reach the answer threshold), the reply asks "Maksud Anda: A atau B?" instead.
+//!
+//! Ranking goes through the engine's public answers ([`Engine::ask`], [`Engine::candidates`],
+//! [`Engine::answer_by_id`]), so the scores here are the matcher's confidence, whatever the
+//! matcher is.
+
+use super::context::Context;
+use super::engine::{Candidate, Engine};
+use super::index::EntryKind;
+use super::normalise::Normaliser;
+use super::reply::{DeclineReason, Link, Reply};
+use crate::knowledge::{Aspect, ConversationCues};
+use std::collections::HashSet;
+
+/// How many candidates each ranking of a variant follow-up keeps.
+const VARIANT_CANDIDATES: usize = 12;
+
+/// The cues of `conversation.toml`, normalised once when the engine is built.
+pub(crate) struct Cues {
+    /// Marker phrases as surface words.
+    markers: Vec<Vec<String>>,
+    filler: HashSet<String>,
+    asking: HashSet<String>,
+    /// Aspect phrases as surface words, longest first.
+    aspects: Vec<(Vec<String>, Aspect)>,
+    /// Possessive endings tried off a word that is no aspect as written.
+    possessives: Vec<String>,
+    settings: ConversationCues,
+}
+
+/// How a message reads before any ranking.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Shape {
+    /// Whether the message had any words at all.
+    pub words: usize,
+    /// It opens with a follow-up marker ("kalau …", "terus …").
+    pub marker: bool,
+    /// The first aspect it asks for.
+    pub aspect: Option<Aspect>,
+    /// It has a word that makes it a question of its own ("boleh", "wajib"), or an aspect.
+    pub asking: bool,
+    /// The words that are neither marker, aspect nor filler (only counted: not stemmed).
+    pub content: Vec<String>,
+}
+
+impl Cues {
+    pub(crate) fn new(c: &ConversationCues, norm: &Normaliser) -> Cues {
+        let phrase = |p: &String| norm.surface(p);
+        let mut aspects: Vec<(Vec<String>, Aspect)> = c
+            .aspect
+            .iter()
+            .flat_map(|a| a.phrases.iter().map(move |p| (phrase(p), a.part)))
+            .filter(|(words, _)| !words.is_empty())
+            .collect();
+        aspects.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        let mut markers: Vec<Vec<String>> = c
+            .markers
+            .iter()
+            .map(phrase)
+            .filter(|w| !w.is_empty())
+            .collect();
+        markers.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        Cues {
+            markers,
+            filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
+            asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
+            aspects,
+            possessives: c.possessives.clone(),
+            settings: c.clone(),
+        }
+    }
+
+    /// Reads the shape of `question` (already cut to the matcher's length limit).
+    pub(crate) fn shape(&self, norm: &Normaliser, question: &str) -> Shape {
+        let words = norm.surface(question);
+        let at = |i: usize, phrase: &[String]| words[i..].starts_with(phrase);
+        let mut shape = Shape {
+            words: words.len(),
+            ..Shape::default()
+        };
+        let mut i = 0;
+        while i < words.len() {
+            if shape.content.is_empty()
+                && shape.aspect.is_none()
+                && let Some(m) = self.markers.iter().find(|m| at(i, m))
+            {
+                shape.marker = true;
+                i += m.len();
+            } else if let Some((a, part)) = self.aspects.iter().find(|(a, _)| at(i, a)) {
+                shape.aspect.get_or_insert(*part);
+                i += a.len();
+            } else if let Some(part) = self.possessive_aspect(&words[i]) {
+                shape.aspect.get_or_insert(part);
+                i += 1;
+            } else {
+                shape.asking |= self.asking.contains(&words[i]);
+                if !self.filler.contains(&words[i]) {
+                    shape.content.push(words[i].clone());
+                }
+                i += 1;
+            }
+        }
+        shape
+    }
+}
+
+impl Cues {
+    /// The one-word aspect `word` is once a possessive ending is taken off ("sanksina").
+    fn possessive_aspect(&self, word: &str) -> Option<Aspect> {
+        self.possessives.iter().find_map(|ending| {
+            let bare = word.strip_suffix(ending.as_str())?;
+            self.aspects
+                .iter()
+                .find(|(a, _)| bare.len() >= 4 && a.len() == 1 && a[0] == bare)
+                .map(|(_, part)| *part)
+        })
+    }
+}
+
+/// Answers `question` within the conversation `ctx` (see the module documentation).
+pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&Context>) -> Reply {
+    let kb = engine.knowledge();
+    let s = &cues.settings;
+    let ctx = ctx.filter(|c| !c.is_empty());
+    if let Some(id) = ctx.and_then(|c| c.choice(question))
+        && let Some(reply) = engine.answer_by_id(id)
+    {
+        return followed(reply, question, 1.0, id);
+    }
+    let cut: String = question.chars().take(kb.settings.max_query_chars).collect();
+    let shape = cues.shape(engine.normaliser(), &cut);
+    if shape.words == 0 {
+        return engine.ask(question);
+    }
+    // The entry the conversation is about, if it still exists in this knowledge.
+    let topic = ctx
+        .and_then(|c| c.entry.as_deref())
+        .filter(|id| kb.title_of(id).is_some());
+
+    // Only an aspect ("sanksinya apa?", "yang bener?"), or only filler ("terus gimana?"). Any
+    // content word ("sanksinya kalau PPPK?") makes it a variant instead.
+    if shape.content.is_empty() {
+        return match topic {
+            Some(id) => focused(
+                engine,
+                question,
+                id,
+                shape.aspect.unwrap_or(Aspect::Verdict),
+            )
+            .unwrap_or_else(|| engine.ask(question)),
+            None => fragment(engine, question),
+        };
+    }
+
+    let alone = engine.ask(question);
+    let short = shape.content.len() <= s.short_words;
+    // Out of scope on its own, but perhaps not in this conversation: a marker-led message, or a
+    // short one using the previous entry's own words ("yg hadir siapa aja?" after a news
+    // article), follows up; anything else ("gaji pppk berapa?") stays out of scope.
+    if matches!(alone.declined, Some(DeclineReason::OutOfScope(_)))
+        && !topic.is_some_and(|id| {
+            shape.marker || (short && (shape.aspect.is_some() || touches(engine, s, &cut, id)))
+        })
+    {
+        return alone;
+    }
+    let sure_alone = alone.answered && alone.confidence >= s.sure;
+    let asks = shape.asking || shape.aspect.is_some();
+    let own_question = if shape.marker {
+        let fragment = topic.is_none() && !asks && shape.content.len() <= s.fragment_words;
+        !short && sure_alone && !fragment
+    } else {
+        !short || sure_alone
+    };
+    if own_question {
+        return clarified(engine, alone);
+    }
+    match topic {
+        Some(id) => match variant(engine, cues, question, id) {
+            // Staying on the entry and asking for a part of it ("which law says so?"): that part.
+            Some(r) if r.id.as_deref() == Some(id) && shape.aspect.is_some() => {
+                let aspect = shape.aspect.unwrap_or(Aspect::Verdict);
+                focused(engine, question, id, aspect).unwrap_or(r)
+            }
+            Some(r) => r,
+            None => clarified(engine, alone),
+        },
+        None if shape.marker && (short || (!asks && shape.content.len() <= s.fragment_words)) => {
+            fragment(engine, question)
+        }
+        None => clarified(engine, alone),
+    }
+}
+
+/// Whether the words of `question` reach entry `id` itself (its lexical score for them is at
+/// least `touch_lexical`).
+fn touches(engine: &Engine, s: &ConversationCues, question: &str, id: &str) -> bool {
+    engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .iter()
+        .any(|c| c.id == id && c.lexical >= s.touch_lexical)
+}
+
+/// Marks a reply as resolved against entry `context`.
+fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) -> Reply {
+    reply.query = question.to_string();
+    reply.confidence = confidence;
+    reply.followup = true;
+    reply.context = Some(context.to_string());
+    reply
+}
+
+/// A variant follow-up: the new words ranked alone ("own") and together with the previous
+/// entry's title ("joined"). The conversation moves to another entry when the new words alone
+/// point to it confidently (`move_confidence`) and it is related to what was being discussed
+/// (its lexical score for the joined question reaches `move_related`), or when the new words
+/// alone are unmistakable (`move_alone`): "kalau PPPK?" after the kinds of sanction → the
+/// PPPK sanctions. Otherwise it stays on the previous entry, whose answer covers the variant
+/// ("kalau di rumah aja?" after party T-shirts, "kalau PPPK?" after attending a campaign).
+fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str) -> Option<Reply> {
+    let kb = engine.knowledge();
+    let s = &cues.settings;
+    let title = kb.title_of(topic)?;
+    let substantive = |c: &Candidate| matches!(c.kind, EntryKind::Topic | EntryKind::Article);
+    let own: Vec<Candidate> = engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(substantive)
+        .collect();
+    let joined: Vec<Candidate> = engine
+        .candidates(&format!("{question} {title}"), VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(substantive)
+        .collect();
+    let related = |id: &str| {
+        joined
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(0.0, |c| c.lexical)
+    };
+    let moved = own.iter().find(|c| {
+        c.id != topic
+            && c.score >= s.move_confidence
+            && (related(&c.id) >= s.move_related || c.score >= s.move_alone)
+    });
+    let (id, confidence) = match moved {
+        Some(c) => (c.id.as_str(), c.score),
+        None => {
+            let stay = joined.iter().find(|c| c.id == topic)?;
+            (topic, stay.score)
+        }
+    };
+    let reply = engine.answer_by_id(id)?;
+    let mut reply = followed(reply, question, confidence, topic);
+    let mut suggestions: Vec<Link> = Vec::new();
+    for c in own.iter().chain(&joined) {
+        if c.id != id
+            && c.score >= kb.settings.suggestion_floor
+            && !suggestions.iter().any(|l| l.id == c.id)
+        {
+            suggestions.push(Link {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                score: c.score,
+            });
+        }
+    }
+    suggestions.truncate(kb.settings.max_suggestions);
+    reply.suggestions = suggestions;
+    Some(reply)
+}
+
+/// The reply, or "Maksud Anda: A atau B?" when it is not a confident answer and two entries
+/// share the likelihood: a decline for low confidence whose two best suggestions both reach
+/// `clarify_floor` and together reach the answer threshold (one of them is probably meant: a
+/// near tie is what keeps the calibrated confidence of each low), or an answer below
+/// `clarify_below` with its runner-up within `clarify_margin`.
+fn clarified(engine: &Engine, reply: Reply) -> Reply {
+    let s = &engine.knowledge().conversation;
+    let substantive = matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article));
+    let (first, second) = if reply.answered {
+        let (Some(id), Some(second)) = (reply.id.clone(), reply.suggestions.first().cloned())
+        else {
+            return reply;
+        };
+        if !substantive || reply.confidence >= s.clarify_below {
+            return reply;
+        }
+        let first = Link {
+            id,
+            title: reply.title.clone(),
+            score: reply.confidence,
+        };
+        (first, second)
+    } else if reply.declined == Some(DeclineReason::LowConfidence) {
+        // Declined: neither is likely enough alone, but one of the two probably is.
+        match reply.suggestions.as_slice() {
+            [first, second, ..]
+                if second.score >= s.clarify_floor
+                    && first.score + second.score >= engine.answer_threshold() =>
+            {
+                (first.clone(), second.clone())
+            }
+            _ => return reply,
+        }
+    } else {
+        return reply;
+    };
+    if second.score < s.clarify_floor
+        || (reply.answered && second.score < first.score - s.clarify_margin)
+    {
+        return reply;
+    }
+    let text = engine.knowledge().messages.fill(
+        "conversation",
+        "clarify",
+        &[("first", &first.title), ("second", &second.title)],
+    );
+    declined(reply, DeclineReason::Ambiguous, text, vec![first, second])
+}
+
+/// "Maksudnya tentang apa?" with the topics nearest to the fragment's words.
+fn fragment(engine: &Engine, question: &str) -> Reply {
+    let kb = engine.knowledge();
+    let suggestions = engine
+        .candidates(question, VARIANT_CANDIDATES, false)
+        .into_iter()
+        .filter(|c| matches!(c.kind, EntryKind::Topic | EntryKind::Article))
+        .take(kb.settings.max_suggestions)
+        .map(|c| Link {
+            id: c.id,
+            title: c.title,
+            score: c.score,
+        })
+        .collect();
+    let text = kb.messages.get("conversation", "fragment");
+    declined(
+        engine.ask(question),
+        DeclineReason::NeedsContext,
+        text,
+        suggestions,
+    )
+}
+
+/// Turns `reply` into a question back to the user.
+fn declined(reply: Reply, reason: DeclineReason, text: String, suggestions: Vec<Link>) -> Reply {
+    Reply {
+        answered: false,
+        kind: None,
+        id: None,
+        verdict: None,
+        title: String::new(),
+        text,
+        body: String::new(),
+        legal_basis: Vec::new(),
+        sanction: None,
+        sources: Vec::new(),
+        excerpts: Vec::new(),
+        related: Vec::new(),
+        suggestions,
+        as_of: None,
+        disclaimer: None,
+        declined: Some(reason),
+        ..reply
+    }
+}
+
+/// The part `aspect` of entry `id`, as a focused reply (`None` if the entry is gone).
+fn focused(engine: &Engine, question: &str, id: &str, aspect: Aspect) -> Option<Reply> {
+    let m = &engine.knowledge().messages;
+    let mut r = followed(engine.answer_by_id(id)?, question, 1.0, id);
+    let title = r.title.clone();
+    let missing = m.fill("conversation", "aspect-missing", &[("title", &title)]);
+    let lead = |key: &str| m.get("conversation", key);
+    let short = std::mem::take(&mut r.text);
+    let body = std::mem::take(&mut r.body);
+    let sanction = r.sanction.take();
+    let legal_basis = std::mem::take(&mut r.legal_basis);
+    let excerpts = std::mem::take(&mut r.excerpts);
+    let sources = std::mem::take(&mut r.sources);
+    let verdict = r.verdict.take();
+    match aspect {
+        Aspect::Sanction => r.text = sanction.unwrap_or(missing),
+        Aspect::LegalBasis if legal_basis.is_empty() => r.text = missing,
+        Aspect::LegalBasis => {
+            r.text = lead("aspect-lead-legal-basis");
+            r.legal_basis = legal_basis;
+        }
+        Aspect::Sources if sources.is_empty() => r.text = missing,
+        Aspect::Sources => {
+            r.text = lead("aspect-lead-sources");
+            r.sources = sources;
+        }
+        Aspect::Example if excerpts.is_empty() => {
+            r.text = short;
+            r.body = body;
+        }
+        Aspect::Example => {
+            r.text = lead("aspect-lead-example");
+            r.excerpts = excerpts;
+        }
+        Aspect::Explanation => {
+            r.verdict = verdict;
+            r.text = short;
+            r.body = body;
+        }
+        Aspect::Verdict => {
+            r.verdict = verdict;
+            r.text = short;
+            r.legal_basis = legal_basis;
+        }
+        Aspect::Doubt => {
+            let mut text = m.fill("conversation", "doubt", &[("title", &title)]);
+            for b in &legal_basis {
+                text.push_str("\n• ");
+                text.push_str(&super::render::basis_line(b));
+            }
+            let back = Link {
+                id: id.to_string(),
+                title: title.clone(),
+                score: 1.0,
+            };
+            return Some(declined(r, DeclineReason::Doubt, text, vec![back]));
+        }
+    }
+    r.title = m.fill(
+        "conversation",
+        &format!("aspect-title-{}", aspect.key()),
+        &[("title", &title)],
+    );
+    Some(r)
+}

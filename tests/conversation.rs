@@ -1,0 +1,119 @@
+//! Conversations through the same code as `netral eval --conversation`: follow-ups answered in
+//! context, fragments without context never answered, and single questions unchanged.
+
+use netral::cli::conversation::{evaluate, parse, render};
+use netral::core::{Context, DeclineReason, Engine};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::builtin().expect("built-in knowledge loads"))
+}
+
+fn set(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn development_conversations_stay_above_their_floor() {
+    let conversations = parse(&set("conversations-dev.tsv"), true).expect("the set parses");
+    assert!(conversations.len() >= 60, "issue 10 asks for at least 60");
+    let report = evaluate(engine(), &conversations);
+    let shown = render(&report);
+    assert!(report.turn_accuracy >= 0.90, "turn accuracy\n{shown}");
+    assert_eq!(
+        report.context_free_fragments_answered, 0,
+        "a fragment without context was answered\n{shown}"
+    );
+}
+
+#[test]
+fn blind_conversations_stay_above_their_floor() {
+    // tests/data/conversations.tsv was written blind (by someone who never saw the knowledge)
+    // and is only measured: its turns never go into the knowledge or the development set.
+    // The target of issue 10: at least 90 % of turns right, no context-free fragment answered.
+    let conversations = parse(&set("conversations.tsv"), true).expect("the set parses");
+    assert!(conversations.len() >= 70);
+    let report = evaluate(engine(), &conversations);
+    let shown = render(&report);
+    assert!(report.turn_accuracy >= 0.90, "turn accuracy\n{shown}");
+    assert_eq!(
+        report.context_free_fragments_answered, 0,
+        "fragments without context answered\n{shown}"
+    );
+}
+
+#[test]
+fn an_aspect_follow_up_answers_that_part_of_the_previous_entry() {
+    let e = engine();
+    let first = e.ask_in("bolehkah pns like postingan capres?", None);
+    assert_eq!(first.id.as_deref(), Some("medsos-interaksi"));
+    let ctx = Context::default().after(&first);
+    let sanction = e.ask_in("sanksinya apa?", Some(&ctx));
+    assert!(sanction.followup);
+    assert_eq!(sanction.context.as_deref(), Some("medsos-interaksi"));
+    assert_eq!(sanction.id.as_deref(), Some("medsos-interaksi"));
+    let topic = e.knowledge().topic("medsos-interaksi").expect("topic");
+    assert_eq!(
+        Some(&sanction.text),
+        topic.sanction.as_ref(),
+        "the sanction, not the answer"
+    );
+    assert!(sanction.body.is_empty());
+}
+
+#[test]
+fn a_fragment_without_context_is_asked_back_not_answered() {
+    for fragment in ["kalau pppk gimana?", "sanksinya apa?", "contohnya?"] {
+        let reply = engine().ask_in(fragment, None);
+        assert!(!reply.answered, "{fragment} was answered");
+        assert_eq!(
+            reply.declined,
+            Some(DeclineReason::NeedsContext),
+            "{fragment}"
+        );
+    }
+}
+
+#[test]
+fn a_near_tie_asks_which_one_is_meant_and_a_number_picks_it() {
+    let e = engine();
+    let asked = e.ask_in("spanduk partai", None);
+    assert_eq!(asked.declined, Some(DeclineReason::Ambiguous), "{asked:?}");
+    assert_eq!(asked.suggestions.len(), 2);
+    for choice in &asked.suggestions {
+        assert!(asked.text.contains(&choice.title), "{}", asked.text);
+    }
+    let ctx = Context::default().after(&asked);
+    let picked = e.ask_in("2", Some(&ctx));
+    assert_eq!(picked.id, Some(asked.suggestions[1].id.clone()));
+    assert!(picked.answered);
+}
+
+#[test]
+fn a_variant_moves_to_the_entry_its_new_words_name_or_stays() {
+    let e = engine();
+    let moved = e.ask_in("kalau pppk?", Some(&Context::about("sanksi-jenis")));
+    assert_eq!(moved.id.as_deref(), Some("sanksi-pppk"));
+    assert!(moved.followup);
+    assert_eq!(moved.context.as_deref(), Some("sanksi-jenis"));
+    let stayed = e.ask_in(
+        "kalau di rumah aja?",
+        Some(&Context::about("atribut-partai")),
+    );
+    assert_eq!(stayed.id.as_deref(), Some("atribut-partai"));
+    assert!(stayed.followup);
+}
+
+#[test]
+fn a_clear_question_is_not_hijacked_by_the_context() {
+    let e = engine();
+    let ctx = Context::about("medsos-interaksi");
+    let reply = e.ask_in("bolehkah asn jadi saksi paslon di tps?", Some(&ctx));
+    assert_eq!(reply.id.as_deref(), Some("saksi-paslon"));
+    assert!(!reply.followup);
+}
