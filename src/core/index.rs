@@ -104,11 +104,13 @@ pub struct Index {
     words: Vec<String>,
 }
 
+/// Document accumulators, the documents touched, the best hit per entry.
+type Scratch = (Vec<f32>, Vec<u32>, Vec<Option<Hit>>);
+
 thread_local! {
     /// Per-thread scratch space of [`Index::rank`]: document accumulators, the documents
     /// touched, and the best hit per entry.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>, Vec<Option<Hit>>)> =
-        const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+    static SCRATCH: RefCell<Scratch> = const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 impl Index {
