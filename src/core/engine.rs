@@ -572,28 +572,13 @@ impl Engine {
             | DeclineReason::NeedsContext
             | DeclineReason::Doubt => m.get("core", "declined"),
         };
-        Reply {
-            query: question.to_string(),
-            answered: false,
-            kind: None,
-            id: None,
-            verdict: None,
-            title: String::new(),
+        Reply::declined(
+            question.to_string(),
+            reason,
             text,
-            body: String::new(),
-            legal_basis: Vec::new(),
-            sanction: None,
-            sources: Vec::new(),
-            excerpts: Vec::new(),
-            related: Vec::new(),
             suggestions,
-            confidence: scored.first().map_or(0.0, |h| h.confidence),
-            as_of: None,
-            disclaimer: None,
-            declined: Some(reason),
-            followup: false,
-            context: None,
-        }
+            scored.first().map_or(0.0, |h| h.confidence),
+        )
     }
 
     fn entry_reply(

@@ -359,26 +359,13 @@ fn fragment(engine: &Engine, question: &str) -> Reply {
     )
 }
 
-/// Turns `reply` into a question back to the user.
+/// Turns `reply` into a question back to the user (keeping its query, confidence and
+/// follow-up fields).
 fn declined(reply: Reply, reason: DeclineReason, text: String, suggestions: Vec<Link>) -> Reply {
     Reply {
-        answered: false,
-        kind: None,
-        id: None,
-        verdict: None,
-        title: String::new(),
-        text,
-        body: String::new(),
-        legal_basis: Vec::new(),
-        sanction: None,
-        sources: Vec::new(),
-        excerpts: Vec::new(),
-        related: Vec::new(),
-        suggestions,
-        as_of: None,
-        disclaimer: None,
-        declined: Some(reason),
-        ..reply
+        followup: reply.followup,
+        context: reply.context,
+        ..Reply::declined(reply.query, reason, text, suggestions, reply.confidence)
     }
 }
 

@@ -81,6 +81,40 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A reply that answers nothing: a decline, or a question back to the user, with `text`
+    /// and the topics offered instead. The engine's declines and the follow-up questions
+    /// (fragment, doubt, "Maksud Anda: A atau B?") are all made here.
+    pub fn declined(
+        query: String,
+        reason: DeclineReason,
+        text: String,
+        suggestions: Vec<Link>,
+        confidence: f32,
+    ) -> Reply {
+        Reply {
+            query,
+            answered: false,
+            kind: None,
+            id: None,
+            verdict: None,
+            title: String::new(),
+            text,
+            body: String::new(),
+            legal_basis: Vec::new(),
+            sanction: None,
+            sources: Vec::new(),
+            excerpts: Vec::new(),
+            related: Vec::new(),
+            suggestions,
+            confidence,
+            as_of: None,
+            disclaimer: None,
+            declined: Some(reason),
+            followup: false,
+            context: None,
+        }
+    }
+
     /// The verdict's label ("Tidak boleh"), if the answer has a verdict line.
     pub fn verdict_label(&self, messages: &crate::knowledge::Messages) -> Option<String> {
         self.verdict
