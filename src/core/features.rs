@@ -93,12 +93,22 @@ pub fn each(words: &[Word<'_>], bits: u32, mut f: impl FnMut(Feature)) {
         starts.clear();
         starts.extend(padded.char_indices().map(|(at, _)| at));
         starts.push(padded.len());
+        // Each n-gram's hash extends the hash of the (n−1)-gram at the same start: FNV-1a
+        // reads bytes left to right, so this equals `fnv(b'c', &[gram])`, in a fifth of the
+        // work.
         let chars = starts.len() - 1;
         let bytes = padded.as_bytes();
-        for n in CHAR_MIN..=CHAR_MAX.min(chars) {
-            for start in 0..=chars - n {
-                let gram = &bytes[starts[start]..starts[start + n]];
-                push(fnv(b'c', &[gram]), Block::Char, w.weight);
+        let seeded = (FNV_OFFSET ^ u64::from(b'c')).wrapping_mul(FNV_PRIME);
+        for start in 0..chars.saturating_sub(CHAR_MIN - 1) {
+            let mut h = seeded;
+            for n in 1..=CHAR_MAX.min(chars - start) {
+                for &b in &bytes[starts[start + n - 1]..starts[start + n]] {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(FNV_PRIME);
+                }
+                if n >= CHAR_MIN {
+                    push(h, Block::Char, w.weight);
+                }
             }
         }
     }
@@ -154,6 +164,31 @@ mod tests {
         assert_eq!(fnv(b'w', &[b"pns"]) & 0xffff, 0xa8a5);
         assert_ne!(fnv(b'w', &[b"pns"]), fnv(b'c', &[b"pns"]));
         assert_ne!(fnv(b'b', &[b"a", b"bc"]), fnv(b'b', &[b"ab", b"c"]));
+    }
+
+    #[test]
+    fn char_ngrams_hash_as_the_grams_themselves() {
+        // The incremental hashing must give the very buckets a model was trained with.
+        for word in ["kampanye", "pns", "ünïcödé"] {
+            let padded = format!(" {word} ");
+            let chars: Vec<char> = padded.chars().collect();
+            let mut expected: Vec<u32> = Vec::new();
+            for n in CHAR_MIN..=CHAR_MAX.min(chars.len()) {
+                for start in 0..=chars.len() - n {
+                    let gram: String = chars[start..start + n].iter().collect();
+                    expected.push((fnv(b'c', &[gram.as_bytes()]) & 0xfffff) as u32);
+                }
+            }
+            let mut got: Vec<u32> = Vec::new();
+            each(&[w(word, "x")], 20, |f| {
+                if f.block == Block::Char {
+                    got.push(f.bucket);
+                }
+            });
+            expected.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, expected, "{word}");
+        }
     }
 
     #[test]

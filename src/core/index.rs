@@ -47,8 +47,8 @@ struct Doc {
     entry: u32,
     /// Sorted, unique term ids.
     terms: Vec<u32>,
-    /// Σ idf² over the document's terms.
-    mass: f32,
+    /// ln of Σ idf² over the document's terms (scores are compared as logarithms).
+    ln_mass: f32,
     /// ln of the document's weight (scores are compared as logarithms).
     ln_weight: f32,
     /// Bit `common_bit[t]` is set for each of the most common terms `t` the document has.
@@ -165,6 +165,8 @@ impl Index {
         let mut texts = Vec::with_capacity(raw_docs.len());
         // Each distinct word is stemmed once (the phrasings share most of their words).
         let mut stem_of: HashMap<String, String> = HashMap::default();
+        // A stem pair's term is "first second" (built in one reused buffer).
+        let mut pair_key = String::new();
         for (entry, text, weight) in raw_docs {
             let mut ids = Vec::new();
             let mut stems = Vec::new();
@@ -178,20 +180,22 @@ impl Index {
                     }
                 };
                 *surface_freq.entry(word).or_default() += 1;
-                let next = terms.len() as u32;
-                ids.push(*terms.entry(term.clone()).or_insert(next));
+                ids.push(term_id(&mut terms, &term));
                 stems.push(term);
             }
             for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
-                let next = terms.len() as u32;
-                ids.push(*terms.entry(bigram(&pair[0], &pair[1])).or_insert(next));
+                pair_key.clear();
+                pair_key.push_str(&pair[0]);
+                pair_key.push(' ');
+                pair_key.push_str(&pair[1]);
+                ids.push(term_id(&mut terms, &pair_key));
             }
             ids.sort_unstable();
             ids.dedup();
             docs.push(Doc {
                 entry,
                 terms: ids,
-                mass: 0.0,
+                ln_mass: 0.0,
                 ln_weight: weight.ln(),
                 common_mask: 0,
             });
@@ -224,12 +228,13 @@ impl Index {
             }
         }
         for doc in &mut docs {
-            doc.mass = doc
+            doc.ln_mass = doc
                 .terms
                 .iter()
                 .map(|&t| term_weight[t as usize] * idf[t as usize].powi(2))
                 .sum::<f32>()
-                .max(f32::EPSILON);
+                .max(f32::EPSILON)
+                .ln();
         }
         let common_df = ((docs.len() as f32 * COMMON_SHARE) as usize).max(COMMON_MIN_DF);
         let common: Vec<bool> = postings.iter().map(|p| p.len() > common_df).collect();
@@ -492,6 +497,7 @@ impl Index {
             return Vec::new();
         }
         let all_common = known.iter().all(|(t, _)| self.common[*t as usize]);
+        let ln_qmass = qmass.ln();
 
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -546,9 +552,11 @@ impl Index {
                 let doc = &self.docs[d as usize];
                 let dot = acc[d as usize];
                 // score = (dot/qmass)^q · (dot/mass)^(1−q) · weight, compared as its logarithm
-                // (two ln instead of two powf per document; exp only for each entry's best).
-                let log_score = self.query_share * (dot / qmass).min(1.0).ln()
-                    + (1.0 - self.query_share) * (dot / doc.mass).min(1.0).ln()
+                // (one ln per document, the masses' logarithms precomputed; exp only for each
+                // entry's best).
+                let ln_dot = dot.ln();
+                let log_score = self.query_share * (ln_dot - ln_qmass).min(0.0)
+                    + (1.0 - self.query_share) * (ln_dot - doc.ln_mass).min(0.0)
                     + doc.ln_weight;
                 acc[d as usize] = 0.0;
                 let hit = Hit {
@@ -589,8 +597,14 @@ fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
 }
 
 /// The term for two adjacent stems.
-fn bigram(a: &str, b: &str) -> String {
-    format!("{a} {b}")
+/// The id of `term`, given the next free id if it is new (allocating only then).
+fn term_id(terms: &mut HashMap<String, u32>, term: &str) -> u32 {
+    if let Some(&id) = terms.get(term) {
+        return id;
+    }
+    let id = terms.len() as u32;
+    terms.insert(term.to_string(), id);
+    id
 }
 
 /// Roots of a chat-style word: without the "-in" suffix (for -kan/-i) and the "ng-/nge-" prefix.

@@ -121,15 +121,29 @@ pub fn source_digest(kb: &KnowledgeBase) -> String {
     let lex = &kb.lexicon;
     let mut slang: Vec<_> = lex.slang.iter().collect();
     slang.sort();
+    // The same bytes as `format!("slang {k}={}\n", v.join(" "))` and
+    // `format!("synonym {}={}\n", variant.join(" "), canonical.join(" "))`, without allocating.
+    let words = |h: &mut Sha256, ws: &[String]| {
+        for (i, w) in ws.iter().enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(w.as_bytes());
+        }
+    };
     for (k, v) in slang {
-        h.update(format!("slang {k}={}\n", v.join(" ")));
+        h.update(b"slang ");
+        h.update(k.as_bytes());
+        h.update(b"=");
+        words(&mut h, v);
+        h.update(b"\n");
     }
     for (variant, canonical) in &lex.synonyms {
-        h.update(format!(
-            "synonym {}={}\n",
-            variant.join(" "),
-            canonical.join(" ")
-        ));
+        h.update(b"synonym ");
+        words(&mut h, variant);
+        h.update(b"=");
+        words(&mut h, canonical);
+        h.update(b"\n");
     }
     h.update(format!(
         "protected {}\nparticles {}\n",

@@ -11,6 +11,7 @@
 
 use crate::knowledge::Lexicon;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Chat prefixes that are joined to the word after a hyphen ("nge-like" → "ngelike").
@@ -62,17 +63,12 @@ impl Normaliser {
     pub fn surface(&self, text: &str) -> Vec<String> {
         let mut words = Vec::new();
         for raw in clean(text).split_whitespace() {
-            for word in split_word(raw) {
-                // Known words ("pppk") keep their letters; others lose repeated runs.
-                let word = if self.slang.contains_key(&word) || self.protected.contains(&word) {
-                    word
-                } else {
-                    collapse_runs(&word)
-                };
-                match self.slang.get(&word) {
-                    Some(standard) => words.extend(standard.iter().cloned()),
-                    None => words.push(word),
+            if raw.bytes().any(|b| b == b'-' || b.is_ascii_digit()) {
+                for word in split_word(raw) {
+                    self.push_word(&word, &mut words);
                 }
+            } else {
+                self.push_word(raw, &mut words);
             }
         }
         let words = self.apply_synonyms(words);
@@ -80,6 +76,25 @@ impl Normaliser {
             .into_iter()
             .filter(|w| !self.particles.contains(w))
             .collect()
+    }
+
+    /// Pushes one word as the lexicon reads it: a slang word becomes its standard words, and
+    /// a word neither slang nor protected loses its repeated letters ("bolehhh" → "boleh")
+    /// first.
+    fn push_word(&self, word: &str, words: &mut Vec<String>) {
+        if let Some(standard) = self.slang.get(word) {
+            words.extend(standard.iter().cloned());
+        } else if self.protected.contains(word) {
+            words.push(word.to_string());
+        } else {
+            match collapse_runs(word) {
+                Cow::Owned(collapsed) => match self.slang.get(&collapsed) {
+                    Some(standard) => words.extend(standard.iter().cloned()),
+                    None => words.push(collapsed),
+                },
+                Cow::Borrowed(w) => words.push(w.to_string()),
+            }
+        }
     }
 
     /// The stem of one surface word; protected words, numbers and short words stay as they are.
@@ -144,9 +159,9 @@ impl Normaliser {
 
 /// Removes markup tags ("<b>", "</script>", "<a href=…>") pasted with a question: they are
 /// not words the user asked.
-fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+fn strip_tags(text: &str) -> Cow<'_, str> {
     if !text.contains('<') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -168,7 +183,7 @@ fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// NFKC, lowercase, diacritics off, non-alphanumerics (but '-') to spaces.
@@ -176,16 +191,16 @@ fn clean(text: &str) -> String {
     let text = strip_tags(text);
     if text.is_ascii() {
         // NFKC and diacritics leave ASCII as it is: the same rules, byte by byte.
-        return text
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b == b'-' {
-                    char::from(b.to_ascii_lowercase())
-                } else {
-                    ' '
-                }
-            })
-            .collect();
+        let mut bytes = text.as_bytes().to_vec();
+        for b in &mut bytes {
+            *b = if b.is_ascii_alphanumeric() || *b == b'-' {
+                b.to_ascii_lowercase()
+            } else {
+                b' '
+            };
+        }
+        // Still ASCII, so always valid UTF-8.
+        return String::from_utf8(bytes).unwrap_or_default();
     }
     text.nfkc()
         .flat_map(char::to_lowercase)
@@ -209,10 +224,10 @@ fn clean(text: &str) -> String {
 }
 
 /// Runs of three or more equal letters collapse to one ("bolehhh" → "boleh").
-fn collapse_runs(word: &str) -> String {
+fn collapse_runs(word: &str) -> Cow<'_, str> {
     let b = word.as_bytes();
     if word.is_ascii() && !b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
-        return word.to_string();
+        return Cow::Borrowed(word);
     }
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
@@ -231,7 +246,7 @@ fn collapse_runs(word: &str) -> String {
         out.extend(std::iter::repeat_n(chars[i], keep));
         i = j;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Splits one whitespace-free chunk into words: hyphens, reduplication, digit suffixes.

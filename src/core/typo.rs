@@ -101,19 +101,33 @@ fn key(chars: &[char]) -> u64 {
     h.finish()
 }
 
-/// The hashes of every string made by deleting up to `depth` characters.
+/// The hashes of every string made by deleting one character, or with `depth` 2 up to two,
+/// after the first: the first letter is never corrected (see [`TypoIndex::correct`]), and
+/// when two words share it their distance is the distance of the rest.
 fn deletions(chars: &[char], depth: usize, out: &mut Vec<u64>) {
-    if depth == 0 || chars.len() <= 2 {
+    debug_assert!(depth <= 2, "max_distance never exceeds 2");
+    if depth == 0 {
         return;
     }
-    let mut shorter: Vec<char> = Vec::with_capacity(chars.len());
-    for i in 0..chars.len() {
-        shorter.clear();
-        shorter.extend_from_slice(&chars[..i]);
-        shorter.extend_from_slice(&chars[i + 1..]);
-        out.push(key(&shorter));
-        deletions(&shorter, depth - 1, out);
+    for i in 1..chars.len() {
+        out.push(key_without(chars, i, i));
+        if depth >= 2 {
+            for j in i + 1..chars.len() {
+                out.push(key_without(chars, i, j));
+            }
+        }
     }
+}
+
+/// [`key`] of `chars` without the characters at `i` and `j` (the same position for one).
+fn key_without(chars: &[char], i: usize, j: usize) -> u64 {
+    let mut h = FxHasher::default();
+    for (at, &c) in chars.iter().enumerate() {
+        if at != i && at != j {
+            h.write_u32(u32::from(c));
+        }
+    }
+    h.finish()
 }
 
 /// Optimal string alignment distance (adjacent transpositions count as one edit).
@@ -187,6 +201,36 @@ mod tests {
         let index = TypoIndex::new([("indah".to_string(), 5), ("lolos".to_string(), 5)]);
         assert_eq!(index.correct("pindah"), None);
         assert_eq!(index.correct("bolos"), None);
+    }
+
+    proptest::proptest! {
+        /// The index finds exactly what a scan of the vocabulary would: the nearest word within
+        /// the allowed distance that starts with the same letter.
+        #[test]
+        fn agrees_with_a_scan_of_the_vocabulary(
+            vocab in proptest::collection::vec("[abk][aeiklnrst]{4,10}", 1..30),
+            query in "[abk][aeiklnrst]{4,10}",
+        ) {
+            let freq = |w: &str| w.len() as u32;
+            let index = TypoIndex::new(vocab.iter().map(|w| (w.clone(), freq(w))));
+            let q: Vec<char> = query.chars().collect();
+            let limit = max_distance(q.len());
+            let mut best: Option<(usize, u32, &str)> = None;
+            for w in &vocab {
+                let c: Vec<char> = w.chars().collect();
+                let d = damerau_levenshtein(&q, &c);
+                if c[0] != q[0] || d == 0 || d > limit.min(max_distance(c.len())) {
+                    continue;
+                }
+                let better = best.is_none_or(|(bd, bf, bw)| {
+                    d < bd || (d == bd && (freq(w) > bf || (freq(w) == bf && w.as_str() < bw)))
+                });
+                if better {
+                    best = Some((d, freq(w), w));
+                }
+            }
+            proptest::prop_assert_eq!(index.correct(&query), best.map(|b| b.2));
+        }
     }
 
     #[test]

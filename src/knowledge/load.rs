@@ -302,12 +302,37 @@ struct Loader {
     problems: Vec<Problem>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+/// A knowledge file's text with where its lines start, so that the line of each definition
+/// and reference is a binary search, not a count from the top of the file (start-up time).
+struct Text<'a> {
+    text: &'a str,
+    /// Byte offsets just after each newline.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Text<'a> {
+    fn new(text: &'a str) -> Text<'a> {
+        let line_starts = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        Text { text, line_starts }
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.text
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &Text, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.line_starts.partition_point(|&start| start <= offset) + 1
 }
 
 fn valid_id(id: &str) -> bool {
@@ -326,13 +351,13 @@ impl Loader {
         });
     }
 
-    fn at<T>(&mut self, file: &str, text: &str, spanned: &Spanned<T>, message: impl Into<String>) {
+    fn at<T>(&mut self, file: &str, text: &Text, spanned: &Spanned<T>, message: impl Into<String>) {
         let line = line_of(text, spanned.span().start);
         self.problem(file, Some(line), message);
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, file: &str, text: &str) -> Option<T> {
-        match toml::from_str::<T>(text) {
+    fn parse<T: DeserializeOwned>(&mut self, file: &str, text: &Text) -> Option<T> {
+        match toml::from_str::<T>(text.text) {
             Ok(v) => Some(v),
             Err(e) => {
                 let line = e.span().map(|s| line_of(text, s.start));
@@ -353,7 +378,7 @@ impl Loader {
     fn questions(
         &mut self,
         file: &str,
-        text: &str,
+        text: &Text,
         id: &str,
         qs: Vec<Spanned<String>>,
     ) -> Vec<String> {
@@ -373,7 +398,7 @@ impl Loader {
         out
     }
 
-    fn id(&mut self, file: &str, text: &str, id: &Spanned<String>) -> String {
+    fn id(&mut self, file: &str, text: &Text, id: &Spanned<String>) -> String {
         if !valid_id(id.get_ref()) {
             self.at(
                 file,
@@ -435,7 +460,7 @@ impl KnowledgeBase {
         let define = |l: &mut Loader,
                       seen: &mut Seen,
                       file: &str,
-                      text: &str,
+                      text: &Text,
                       id: &Spanned<String>| {
             let line = line_of(text, id.span().start);
             if let Some((f, ln)) = seen.ids.get(id.get_ref()) {
@@ -447,6 +472,7 @@ impl KnowledgeBase {
         };
 
         for (file, text) in &files.0 {
+            let text = &Text::new(text);
             let file = file.as_str();
             match file {
                 "categories.toml" => {
