@@ -6,12 +6,13 @@ use netral::core::{Context, DeclineReason, Engine};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// How far below issue 10's 90 % each set may be while the target is open. Measured after
-/// knowledge round 4 (about 1,900 new phrasings) moved the single-question matcher: development
-/// set 0.916, blind set 0.867 (it was 0.953 and 0.901 before). These floors only stop a further
-/// fall; the target itself is not met (see BENCHMARKS.md).
+/// How far below issue 10's 90 % each set may be while the target is open. Measured after the
+/// second conversation round (situations named in a first message, answers' own words, the
+/// question asked before): development set 0.955 (242 turns), blind set 0.871 (it was 0.916 and
+/// 0.867 after knowledge round 4). These floors only stop a further fall; the blind target is
+/// not met (see BENCHMARKS.md).
 const FLOOR_SLACK_DEV: f64 = 0.0;
-const FLOOR_SLACK_BLIND: f64 = 0.04;
+const FLOOR_SLACK_BLIND: f64 = 0.03;
 
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
@@ -129,4 +130,67 @@ fn a_clear_question_is_not_hijacked_by_the_context() {
     let reply = e.ask_in("bolehkah asn jadi saksi paslon di tps?", Some(&ctx));
     assert_eq!(reply.id.as_deref(), Some("saksi-paslon"));
     assert!(!reply.followup);
+}
+
+#[test]
+fn a_first_message_naming_who_and_what_is_answered_not_asked_back() {
+    let e = engine();
+    let reply = e.ask_in("kalau pppk ikut kampanye?", None);
+    assert!(reply.answered, "{reply:?}");
+    assert!(!reply.followup);
+    // Who alone, or a circumstance alone, still asks what it follows.
+    for fragment in ["kalau pppk gimana?", "terus kalau di luar jam kerja?"] {
+        let reply = e.ask_in(fragment, None);
+        assert_eq!(
+            reply.declined,
+            Some(DeclineReason::NeedsContext),
+            "{fragment}"
+        );
+    }
+}
+
+#[test]
+fn a_short_message_the_previous_answer_speaks_of_follows_it_up() {
+    let e = engine();
+    // Alone, "harus cuti?" is about leave in general, which the bot does not answer …
+    let alone = e.ask_in("harus cuti?", None);
+    assert!(!alone.answered);
+    // … after the answer about a spouse running for office, whose answer speaks of leave, it
+    // asks about that answer.
+    let reply = e.ask_in("harus cuti?", Some(&Context::about("keluarga-calon")));
+    assert_eq!(reply.id.as_deref(), Some("keluarga-calon"), "{reply:?}");
+    assert!(reply.followup);
+    // A short out-of-scope question the answer does not speak of stays out of scope.
+    let salary = e.ask_in("gaji pppk berapa?", Some(&Context::about("hadir-kampanye")));
+    assert!(!salary.answered, "{salary:?}");
+}
+
+#[test]
+fn a_variant_the_previous_answer_covers_stays_on_it() {
+    let e = engine();
+    // Sharing is part of the answer about liking and sharing candidates' posts, even though
+    // "share" alone points to sharing officials' posts.
+    let reply = e.ask_in(
+        "kalau share postingannya?",
+        Some(&Context::about("medsos-interaksi")),
+    );
+    assert_eq!(reply.id.as_deref(), Some("medsos-interaksi"));
+    assert!(reply.followup);
+}
+
+#[test]
+fn a_variant_is_read_against_the_question_asked_before() {
+    let e = engine();
+    let first = e.ask_in("apa sanksi untuk pns yang ikut kampanye?", None);
+    assert!(first.answered);
+    let ctx = Context::default().after(&first);
+    let reply = e.ask_in("how about for pppk?", Some(&ctx));
+    assert_eq!(reply.id.as_deref(), Some("sanksi-pppk"), "{reply:?}");
+    assert!(reply.followup);
+    // The same follow-up after a question about attending, answered by the same entry, stays.
+    let first = e.ask_in("bolehkah asn datang ke kampanye?", None);
+    assert_eq!(first.id, ctx.entry, "the same entry as before");
+    let ctx = Context::default().after(&first);
+    let reply = e.ask_in("how about for pppk?", Some(&ctx));
+    assert_eq!(reply.id, ctx.entry, "{reply:?}");
 }

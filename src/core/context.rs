@@ -9,12 +9,21 @@
 use super::index::EntryKind;
 use super::reply::{DeclineReason, Reply};
 
+/// The longest question a context keeps: more than any question a follow-up is read against
+/// needs, and a bound on what a front end's memory of many chats holds.
+const MAX_QUESTION_CHARS: usize = 500;
+
 /// What the conversation is about so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
     /// The entry the conversation is about: the id of the last substantive answer (a topic or
     /// a news article), or of the answer a group message replies to.
     pub entry: Option<String>,
+    /// The question that brought the conversation to `entry`, as the user asked it (none when
+    /// the context came from elsewhere, e.g. a replied-to answer): a variant follow-up is read
+    /// against it as well as against the entry's title ("how about for PPPK?" after a question
+    /// about the sanction for attending a campaign). Cut to the matcher's length limit.
+    pub question: Option<String>,
     /// The choices of the clarifying question just asked, in the order shown: a reply "1" or
     /// "2" picks one.
     pub choices: Vec<String>,
@@ -25,6 +34,7 @@ impl Context {
     pub fn about(id: impl Into<String>) -> Context {
         Context {
             entry: Some(id.into()),
+            question: None,
             choices: Vec::new(),
         }
     }
@@ -39,8 +49,18 @@ impl Context {
     /// remembers its choices; anything else (small talk, a decline) leaves the topic as it was.
     pub fn after(&self, reply: &Reply) -> Context {
         if reply.answered && matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article)) {
+            // A question of its own is what the conversation is now about; a follow-up keeps
+            // the question before it while it stays on the same entry.
+            let question = if !reply.followup {
+                Some(reply.query.chars().take(MAX_QUESTION_CHARS).collect())
+            } else if reply.id == self.entry {
+                self.question.clone()
+            } else {
+                None
+            };
             return Context {
                 entry: reply.id.clone(),
+                question,
                 choices: Vec::new(),
             };
         }
@@ -51,6 +71,7 @@ impl Context {
         };
         Context {
             entry: self.entry.clone(),
+            question: self.question.clone(),
             choices,
         }
     }
@@ -85,15 +106,21 @@ mod tests {
             Some(EntryKind::Topic),
             Some("medsos-interaksi"),
         ));
-        assert_eq!(next, Context::about("medsos-interaksi"));
-        let next = next.after(&reply(true, Some(EntryKind::Smalltalk), Some("sapaan")));
-        assert_eq!(next, Context::about("medsos-interaksi"));
+        assert_eq!(next.entry.as_deref(), Some("medsos-interaksi"));
+        assert_eq!(
+            next.question.as_deref(),
+            Some("bolehkah asn like postingan capres"),
+            "the question asked is kept to read follow-ups against"
+        );
+        let after_smalltalk = next.after(&reply(true, Some(EntryKind::Smalltalk), Some("sapaan")));
+        assert_eq!(after_smalltalk, next);
     }
 
     #[test]
     fn numbered_choices_pick_from_the_clarifying_question() {
         let ctx = Context {
             entry: None,
+            question: None,
             choices: vec!["a".into(), "b".into()],
         };
         assert_eq!(ctx.choice("1"), Some("a"));

@@ -38,6 +38,8 @@ pub(crate) struct Cues {
     markers: Vec<Vec<String>>,
     filler: HashSet<String>,
     asking: HashSet<String>,
+    /// Phrases naming who a question is about, as surface words.
+    actors: Vec<Vec<String>>,
     /// Aspect phrases as surface words, longest first.
     aspects: Vec<(Vec<String>, Aspect)>,
     /// Possessive endings tried off a word that is no aspect as written.
@@ -56,6 +58,8 @@ pub(crate) struct Shape {
     pub aspect: Option<Aspect>,
     /// It has a word that makes it a question of its own ("boleh", "wajib"), or an aspect.
     pub asking: bool,
+    /// It names who it is about ("pppk", "kepala desa").
+    pub actor: bool,
     /// The words that are neither marker, aspect nor filler (only counted: not stemmed).
     pub content: Vec<String>,
 }
@@ -81,6 +85,12 @@ impl Cues {
             markers,
             filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
             asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
+            actors: c
+                .actors
+                .iter()
+                .map(phrase)
+                .filter(|w| !w.is_empty())
+                .collect(),
             aspects,
             possessives: c.possessives.clone(),
             settings: c.clone(),
@@ -95,6 +105,10 @@ impl Cues {
             words: words.len(),
             ..Shape::default()
         };
+        shape.actor = self
+            .actors
+            .iter()
+            .any(|a| words.windows(a.len()).any(|w| w == a.as_slice()));
         let mut i = 0;
         while i < words.len() {
             if shape.content.is_empty()
@@ -176,24 +190,47 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     // article), follows up; anything else ("gaji pppk berapa?") stays out of scope.
     if matches!(alone.declined, Some(DeclineReason::OutOfScope(_)))
         && !topic.is_some_and(|id| {
-            shape.marker || (short && (shape.aspect.is_some() || touches(engine, s, &cut, id)))
+            shape.marker
+                || (short
+                    && (shape.aspect.is_some()
+                        || touches(engine, s, &cut, id)
+                        || answer_share(engine, cues, &shape, id) >= 1.0))
         })
     {
         return alone;
     }
     let sure_alone = alone.answered && alone.confidence >= s.sure;
     let asks = shape.asking || shape.aspect.is_some();
+    // "Kalau pppk ikut kampanye?": who, and what they do: a situation of its own.
+    let situation = shape.actor && !short;
     let own_question = if shape.marker {
-        let fragment = topic.is_none() && !asks && shape.content.len() <= s.fragment_words;
+        let fragment =
+            topic.is_none() && !asks && !situation && shape.content.len() <= s.fragment_words;
         !short && sure_alone && !fragment
     } else {
-        !short || sure_alone
+        // A longer message stands on its own, unless it is unsure alone and uses the words of
+        // the entry being discussed: its phrasings', or (declined alone) its answer's
+        // ("saya kan cuma jadi anggota, ga pernah komen" after joining a campaign group).
+        sure_alone
+            || (!short
+                && !topic.is_some_and(|id| {
+                    touches(engine, s, &cut, id)
+                        || (!alone.answered
+                            && s.touch_share > 0.0
+                            && answer_share(engine, cues, &shape, id) >= s.touch_share)
+                }))
     };
     if own_question {
         return clarified(engine, alone);
     }
     match topic {
-        Some(id) => match variant(engine, cues, question, id) {
+        Some(id) => match variant(
+            engine,
+            cues,
+            question,
+            id,
+            ctx.and_then(|c| c.question.as_deref()),
+        ) {
             // Staying on the entry and asking for a part of it ("which law says so?"): that part.
             Some(r) if r.id.as_deref() == Some(id) && shape.aspect.is_some() => {
                 let aspect = shape.aspect.unwrap_or(Aspect::Verdict);
@@ -202,7 +239,9 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
             Some(r) => r,
             None => clarified(engine, alone),
         },
-        None if shape.marker && (short || (!asks && shape.content.len() <= s.fragment_words)) => {
+        None if shape.marker
+            && (short || (!asks && !situation && shape.content.len() <= s.fragment_words)) =>
+        {
             fragment(engine, question)
         }
         None => clarified(engine, alone),
@@ -218,6 +257,44 @@ fn touches(engine: &Engine, s: &ConversationCues, question: &str, id: &str) -> b
         .any(|c| c.id == id && c.lexical >= s.touch_lexical)
 }
 
+/// The share of the message's content words (asking words aside) that entry `id`'s answer
+/// uses: 1 for "harus cuti?" after an answer that speaks of leave. Words are compared stemmed;
+/// 0 for a message with no such word.
+fn answer_share(engine: &Engine, cues: &Cues, shape: &Shape, id: &str) -> f32 {
+    let norm = engine.normaliser();
+    let kb = engine.knowledge();
+    let words: Vec<String> = shape
+        .content
+        .iter()
+        .filter(|w| !cues.asking.contains(*w))
+        .map(|w| norm.stem(w))
+        .collect();
+    if words.is_empty() {
+        return 0.0;
+    }
+    let text = if let Some(t) = kb.topic(id) {
+        format!(
+            "{} {} {} {}",
+            t.title,
+            t.short,
+            t.body,
+            t.sanction.as_deref().unwrap_or_default()
+        )
+    } else if let Some(a) = kb.article(id) {
+        format!("{} {} {}", a.title, a.summary, a.text)
+    } else {
+        return 0.0;
+    };
+    // The words as the matcher reads them, and as written (the lexicon may fold a phrase of
+    // the answer into one term: "cuti di luar tanggungan negara" → "cltn").
+    let written = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| norm.stem(&w.to_lowercase()));
+    let used: HashSet<String> = norm.tokens(&text).into_iter().chain(written).collect();
+    words.iter().filter(|w| used.contains(*w)).count() as f32 / words.len() as f32
+}
+
 /// Marks a reply as resolved against entry `context`.
 fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) -> Reply {
     reply.query = question.to_string();
@@ -230,11 +307,19 @@ fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) ->
 /// A variant follow-up: the new words ranked alone ("own") and together with the previous
 /// entry's title ("joined"). The conversation moves to another entry when the new words alone
 /// point to it confidently (`move_confidence`) and it is related to what was being discussed
-/// (its lexical score for the joined question reaches `move_related`), or when the new words
-/// alone are unmistakable (`move_alone`): "kalau PPPK?" after the kinds of sanction → the
-/// PPPK sanctions. Otherwise it stays on the previous entry, whose answer covers the variant
-/// ("kalau di rumah aja?" after party T-shirts, "kalau PPPK?" after attending a campaign).
-fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str) -> Option<Reply> {
+/// (its lexical score for the new words joined with the previous entry's title, or with the
+/// question the user asked before, reaches `move_related`), or when the new words alone are
+/// unmistakable (`move_alone`): "kalau PPPK?" after the kinds of sanction → the PPPK
+/// sanctions. It stays on the previous entry when that entry matches the new words nearly as
+/// well (`stay_share`: "kalau share postingannya?" after liking posts), and whenever nothing
+/// moves it: that answer covers the variant ("kalau di rumah aja?" after party T-shirts).
+fn variant(
+    engine: &Engine,
+    cues: &Cues,
+    question: &str,
+    topic: &str,
+    asked_before: Option<&str>,
+) -> Option<Reply> {
     let kb = engine.knowledge();
     let s = &cues.settings;
     let title = kb.title_of(topic)?;
@@ -255,11 +340,37 @@ fn variant(engine: &Engine, cues: &Cues, question: &str, topic: &str) -> Option<
             .find(|c| c.id == id)
             .map_or(0.0, |c| c.lexical)
     };
-    let moved = own.iter().find(|c| {
-        c.id != topic
-            && c.score >= s.move_confidence
-            && (related(&c.id) >= s.move_related || c.score >= s.move_alone)
-    });
+    // Joined with the question asked before instead: ranked only when the title alone does
+    // not relate the entry the new words point to.
+    let mut joined_asked: Option<Vec<Candidate>> = None;
+    let mut related_to_asked = |id: &str| {
+        let Some(before) = asked_before else {
+            return 0.0;
+        };
+        joined_asked
+            .get_or_insert_with(|| {
+                engine.candidates(&format!("{question} {before}"), VARIANT_CANDIDATES, false)
+            })
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(0.0, |c| c.lexical)
+    };
+    let covers = |c: &Candidate| {
+        s.stay_share > 0.0
+            && own
+                .iter()
+                .any(|o| o.id == topic && o.lexical >= s.stay_share * c.lexical)
+    };
+    let moved = own
+        .iter()
+        .find(|c| {
+            c.id != topic
+                && c.score >= s.move_confidence
+                && (related(&c.id) >= s.move_related
+                    || c.score >= s.move_alone
+                    || related_to_asked(&c.id) >= s.move_related)
+        })
+        .filter(|c| !covers(c));
     let (id, confidence) = match moved {
         Some(c) => (c.id.as_str(), c.score),
         None => {

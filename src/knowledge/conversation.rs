@@ -66,9 +66,14 @@ pub struct ConversationCues {
     #[serde(default)]
     pub move_alone: f32,
     /// A short message out of scope on its own still follows up the previous entry when that
-    /// entry's lexical score for its words reaches this.
+    /// entry's lexical score for its words reaches this, or when the entry's answer uses every
+    /// one of its content words ("harus cuti?" after an answer about taking leave).
     #[serde(default)]
     pub touch_lexical: f32,
+    /// A longer message declined on its own still follows up the previous entry when that
+    /// entry's answer uses at least this share of its content words. 0 turns it off.
+    #[serde(default)]
+    pub touch_share: f32,
     /// A question its own best entry answers at least this confidently is never a follow-up
     /// unless it opens with a marker.
     #[serde(default)]
@@ -94,6 +99,16 @@ pub struct ConversationCues {
     /// *boleh* ikut kampanye?"); without one, "kalau di luar jam kerja?" needs context.
     #[serde(default)]
     pub asking: Vec<String>,
+    /// Words that name who a question is about ("pppk", "honorer", "kepala desa"): a
+    /// marker-led first message naming one and more than `short_words` content words describes
+    /// a situation of its own ("kalau pppk ikut kampanye?"), not a variant of something unsaid.
+    #[serde(default)]
+    pub actors: Vec<String>,
+    /// A variant stays on the previous entry when that entry's lexical score for the new words
+    /// alone reaches this share of the score of the entry they point to (the previous answer
+    /// covers them as well: "kalau share postingannya?" after liking posts). 0 turns it off.
+    #[serde(default)]
+    pub stay_share: f32,
     /// Words that carry no content in a follow-up (question words, pronouns, "juga").
     #[serde(default)]
     pub filler: Vec<String>,
