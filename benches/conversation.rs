@@ -12,17 +12,10 @@ use netral::core::{Context, Engine};
 use std::hint::black_box;
 use std::time::Instant;
 
-/// Self-contained questions (the matcher benchmark's mix): the context must not change them.
-const QUESTIONS: &[&str] = &[
-    "pns blh like postingan capres gak?",
-    "apa sanksi asn ikut kampanye",
-    "saya pppk, boleh pasang baliho caleg di rumah?",
-    "can civil servants join a campaign whatsapp group",
-    "bolehkah asn foto bareng calon bupati",
-    "siapa capres yang harus saya pilih",
-    "resep nasi goreng",
-    "guru pns jadi saksi paslon di tps gimana hukumnya",
-];
+mod common;
+
+// The matcher benchmark's mix, all self-contained: the context must not change them.
+use common::QUESTIONS;
 
 /// Follow-ups that ask for a part of the previous answer.
 const ASPECTS: &[&str] = &[

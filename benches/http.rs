@@ -19,17 +19,9 @@ use netral::http::{ClientLimit, HttpConfig};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Questions users might send (the same mix as the matcher benchmark).
-const QUESTIONS: &[&str] = &[
-    "pns blh like postingan capres gak?",
-    "apa sanksi asn ikut kampanye",
-    "saya pppk, boleh pasang baliho caleg di rumah?",
-    "can civil servants join a campaign whatsapp group",
-    "bolehkah asn foto bareng calon bupati",
-    "siapa capres yang harus saya pilih",
-    "resep nasi goreng",
-    "guru pns jadi saksi paslon di tps gimana hukumnya",
-];
+mod common;
+
+use common::QUESTIONS;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)

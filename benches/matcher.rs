@@ -13,17 +13,9 @@ use netral::core::normalise::Normaliser;
 use netral::knowledge::{KnowledgeBase, Topic};
 use std::hint::black_box;
 
-/// Questions users might send (not the dev set: those are for accuracy, not speed).
-const QUESTIONS: &[&str] = &[
-    "pns blh like postingan capres gak?",
-    "apa sanksi asn ikut kampanye",
-    "saya pppk, boleh pasang baliho caleg di rumah?",
-    "can civil servants join a campaign whatsapp group",
-    "bolehkah asn foto bareng calon bupati",
-    "siapa capres yang harus saya pilih",
-    "resep nasi goreng",
-    "guru pns jadi saksi paslon di tps gimana hukumnya",
-];
+mod common;
+
+use common::QUESTIONS;
 
 /// A tiny deterministic generator (no dependency needed for a benchmark).
 struct Lcg(u64);
