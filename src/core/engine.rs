@@ -593,22 +593,9 @@ impl Engine {
             answered: true,
             kind: Some(entry.kind),
             id: Some(self.entry_id(entry).to_string()),
-            verdict: None,
             title: self.entry_title(entry).to_string(),
-            text: String::new(),
-            body: String::new(),
-            legal_basis: Vec::new(),
-            sanction: None,
-            sources: Vec::new(),
-            excerpts: Vec::new(),
-            related: Vec::new(),
-            suggestions: Vec::new(),
             confidence: score,
-            as_of: None,
-            disclaimer: None,
-            declined: None,
-            followup: false,
-            context: None,
+            ..Reply::default()
         };
         match entry.kind {
             EntryKind::Topic => {

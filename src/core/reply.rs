@@ -47,7 +47,7 @@ pub enum DeclineReason {
 }
 
 /// What the bot says to one question.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Reply {
     /// The question as asked.
     pub query: String,
@@ -93,25 +93,11 @@ impl Reply {
     ) -> Reply {
         Reply {
             query,
-            answered: false,
-            kind: None,
-            id: None,
-            verdict: None,
-            title: String::new(),
             text,
-            body: String::new(),
-            legal_basis: Vec::new(),
-            sanction: None,
-            sources: Vec::new(),
-            excerpts: Vec::new(),
-            related: Vec::new(),
             suggestions,
             confidence,
-            as_of: None,
-            disclaimer: None,
             declined: Some(reason),
-            followup: false,
-            context: None,
+            ..Reply::default()
         }
     }
 

@@ -94,11 +94,7 @@ impl TypoIndex {
 
 /// The hash a deletion variant is stored under.
 fn key(chars: &[char]) -> u64 {
-    let mut h = FxHasher::default();
-    for &c in chars {
-        h.write_u32(u32::from(c));
-    }
-    h.finish()
+    key_without(chars, usize::MAX, usize::MAX)
 }
 
 /// The hashes of every string made by deleting one character, or with `depth` 2 up to two,
@@ -119,7 +115,8 @@ fn deletions(chars: &[char], depth: usize, out: &mut Vec<u64>) {
     }
 }
 
-/// [`key`] of `chars` without the characters at `i` and `j` (the same position for one).
+/// [`key`] of `chars` without the characters at `i` and `j` (the same position for one, and
+/// `usize::MAX` for none).
 fn key_without(chars: &[char], i: usize, j: usize) -> u64 {
     let mut h = FxHasher::default();
     for (at, &c) in chars.iter().enumerate() {
