@@ -2,6 +2,7 @@
 
 use super::confidence::{Calibrated, Evidence};
 use super::context::Context;
+use super::features::Word;
 use super::followup::{self, Cues};
 use super::index::{EntryKind, EntryRef, Index, QueryTerm};
 use super::intent::{self, IntentModel};
@@ -253,12 +254,14 @@ impl Engine {
         intent: &IntentModel,
     ) -> Vec<(EntryRef, Evidence, Option<usize>)> {
         let hits = self.index.rank(terms, exclude);
-        let surface: Vec<String> = terms
+        let words: Vec<Word<'_>> = terms
             .iter()
-            .map(|t| t.corrected.clone().unwrap_or_else(|| t.word.clone()))
+            .map(|t| Word {
+                surface: t.corrected.as_deref().unwrap_or(&t.word),
+                stem: &t.term,
+                weight: t.weight,
+            })
             .collect();
-        let stems: Vec<String> = terms.iter().map(|t| t.term.clone()).collect();
-        let weights: Vec<f32> = terms.iter().map(|t| t.weight).collect();
         let entries = self.index.entries();
         let among: Option<Vec<usize>> = (entries.len() > FULL_SOFTMAX_ENTRIES).then(|| {
             let mut among: Vec<usize> = hits
@@ -269,7 +272,7 @@ impl Engine {
             among.extend(self.decline_entries.iter().copied());
             among
         });
-        let probs = intent.probabilities_among(&surface, &stems, &weights, among.as_deref());
+        let probs = intent.probabilities_of(&words, among.as_deref());
         let mut picked: Vec<usize> = hits
             .iter()
             .take(CANDIDATES_PER_MATCHER)

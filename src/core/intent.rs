@@ -106,16 +106,18 @@ fn phrasings(kb: &KnowledgeBase) -> Vec<(&str, Vec<&str>)> {
 
 /// SHA-256 over the classes, their phrasings as written, and the lexicon in a canonical order.
 pub fn source_digest(kb: &KnowledgeBase) -> String {
-    let mut h = Sha256::new();
+    // Gathered into one buffer and hashed at once: a hasher fed word by word spends more on
+    // the calls than on hashing (this runs at every start-up).
+    let mut h: Vec<u8> = Vec::with_capacity(1 << 19);
     for (id, texts) in phrasings(kb) {
         // The same bytes as `format!("class {id}\n")` and `format!("{t}\n")`, without
         // allocating.
-        h.update(b"class ");
-        h.update(id.as_bytes());
-        h.update(b"\n");
+        h.extend_from_slice(b"class ");
+        h.extend_from_slice(id.as_bytes());
+        h.extend_from_slice(b"\n");
         for t in texts {
-            h.update(t.as_bytes());
-            h.update(b"\n");
+            h.extend_from_slice(t.as_bytes());
+            h.extend_from_slice(b"\n");
         }
     }
     let lex = &kb.lexicon;
@@ -123,34 +125,37 @@ pub fn source_digest(kb: &KnowledgeBase) -> String {
     slang.sort();
     // The same bytes as `format!("slang {k}={}\n", v.join(" "))` and
     // `format!("synonym {}={}\n", variant.join(" "), canonical.join(" "))`, without allocating.
-    let words = |h: &mut Sha256, ws: &[String]| {
+    let words = |h: &mut Vec<u8>, ws: &[String]| {
         for (i, w) in ws.iter().enumerate() {
             if i > 0 {
-                h.update(b" ");
+                h.extend_from_slice(b" ");
             }
-            h.update(w.as_bytes());
+            h.extend_from_slice(w.as_bytes());
         }
     };
     for (k, v) in slang {
-        h.update(b"slang ");
-        h.update(k.as_bytes());
-        h.update(b"=");
+        h.extend_from_slice(b"slang ");
+        h.extend_from_slice(k.as_bytes());
+        h.extend_from_slice(b"=");
         words(&mut h, v);
-        h.update(b"\n");
+        h.extend_from_slice(b"\n");
     }
     for (variant, canonical) in &lex.synonyms {
-        h.update(b"synonym ");
+        h.extend_from_slice(b"synonym ");
         words(&mut h, variant);
-        h.update(b"=");
+        h.extend_from_slice(b"=");
         words(&mut h, canonical);
-        h.update(b"\n");
+        h.extend_from_slice(b"\n");
     }
-    h.update(format!(
-        "protected {}\nparticles {}\n",
-        lex.protected.join(" "),
-        lex.particles.join(" ")
-    ));
-    hex(&h.finalize())
+    h.extend_from_slice(
+        format!(
+            "protected {}\nparticles {}\n",
+            lex.protected.join(" "),
+            lex.particles.join(" ")
+        )
+        .as_bytes(),
+    );
+    hex(&Sha256::digest(&h))
 }
 
 /// Whether `model` was trained on this knowledge with these settings, without normalising
@@ -417,7 +422,12 @@ impl IntentModel {
         weights: &[f32],
         among: Option<&[usize]>,
     ) -> Vec<f32> {
-        let x = self.vector(&words_of(surface, stems, Some(weights)));
+        self.probabilities_of(&words_of(surface, stems, Some(weights)), among)
+    }
+
+    /// Like [`IntentModel::probabilities_among`], for words the caller has already paired up.
+    pub fn probabilities_of(&self, words: &[Word<'_>], among: Option<&[usize]>) -> Vec<f32> {
+        let x = self.vector(words);
         let k = self.bias.len();
         if let Some(among) = among {
             let mut z = vec![f32::NEG_INFINITY; k];

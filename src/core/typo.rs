@@ -5,7 +5,7 @@
 //! the real Damerau–Levenshtein distance. This costs well under a microsecond per unknown
 //! word, where a scan with `strsim` over the whole vocabulary costs hundreds.
 
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use rustc_hash::FxHasher;
 use std::hash::Hasher;
 
 /// Words shorter than this are never corrected: too many short words are one edit apart.
@@ -20,32 +20,46 @@ pub fn max_distance(len: usize) -> usize {
 #[derive(Default)]
 pub struct TypoIndex {
     words: Vec<(String, u32)>,
-    /// Hash of each deletion variant → the words that give it. Two variants may share a hash;
-    /// that only adds a candidate, which the distance check then rejects.
-    deletes: HashMap<u64, Vec<u32>>,
+    /// (hash of a deletion variant, a word that gives it), sorted: the words of a variant are
+    /// one run, found by binary search. One array instead of a map of small vectors keeps
+    /// building the index (at every start-up) to a sort. Two variants may share a hash; that
+    /// only adds a candidate, which the distance check then rejects.
+    deletes: Vec<(u64, u32)>,
 }
 
 impl TypoIndex {
     /// Builds the index over `(word, frequency)` pairs.
     pub fn new(words: impl IntoIterator<Item = (String, u32)>) -> TypoIndex {
         let mut index = TypoIndex::default();
+        let mut variants = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
         for (word, freq) in words {
-            let chars: Vec<char> = word.chars().collect();
+            chars.clear();
+            chars.extend(word.chars());
             if chars.len() < MIN_LEN {
                 continue;
             }
             let id = index.words.len() as u32;
-            let mut variants = Vec::new();
+            variants.clear();
             deletions(&chars, max_distance(chars.len()), &mut variants);
             variants.push(key(&chars));
-            variants.sort_unstable();
-            variants.dedup();
-            for v in variants {
-                index.deletes.entry(v).or_default().push(id);
-            }
+            index.deletes.extend(variants.iter().map(|&v| (v, id)));
             index.words.push((word, freq));
         }
+        // A word that gives the same variant twice ("kampanye" without either 'a') is listed
+        // once.
+        index.deletes.sort_unstable();
+        index.deletes.dedup();
         index
+    }
+
+    /// The words that give the deletion variant with hash `v`.
+    fn words_of(&self, v: u64) -> impl Iterator<Item = u32> + '_ {
+        let start = self.deletes.partition_point(|&(h, _)| h < v);
+        self.deletes[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == v)
+            .map(|&(_, id)| id)
     }
 
     /// The closest known word to `word` (smallest distance, then most frequent), if any is
@@ -60,11 +74,8 @@ impl TypoIndex {
         deletions(&chars, limit, &mut variants);
         variants.push(key(&chars));
         let mut best: Option<(usize, u32, &str)> = None;
-        for v in &variants {
-            let Some(ids) = self.deletes.get(v) else {
-                continue;
-            };
-            for &id in ids {
+        for &v in &variants {
+            for id in self.words_of(v) {
                 let (candidate, freq) = &self.words[id as usize];
                 let cand: Vec<char> = candidate.chars().collect();
                 // People rarely mistype the first letter; "pindah" is not a typo of "indah".
