@@ -112,5 +112,46 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The spread of single answers: every question of the two blind fitting sets (long letters
+/// and headlines as well as slang; 638 questions), timed one by one over five passes after a
+/// warm-up pass. Criterion gives the typical time of the short question mix above; this gives
+/// the median and the tail (p99) of realistic questions, which the targets also bound.
+fn latency_spread(_: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut questions: Vec<String> = Vec::new();
+    for set in ["blind-fit.tsv", "blind-fit2.tsv"] {
+        let text = std::fs::read_to_string(root.join(set)).expect("the set is in the repository");
+        questions.extend(
+            text.lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .filter_map(|l| l.split('\t').next())
+                .map(str::to_string),
+        );
+    }
+    let engine = Engine::builtin().expect("built-in knowledge");
+    for q in &questions {
+        black_box(engine.ask(q));
+    }
+    let mut micros: Vec<f64> = Vec::with_capacity(questions.len() * 5);
+    for _ in 0..5 {
+        for q in &questions {
+            let start = std::time::Instant::now();
+            black_box(engine.ask(black_box(q)));
+            micros.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    micros.sort_by(f64::total_cmp);
+    let at = |p: f64| micros[((micros.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "ask/spread ({} questions of blind-fit and blind-fit2, {} answers): p50 {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        questions.len(),
+        micros.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        micros[micros.len() - 1]
+    );
+}
+
+criterion_group!(benches, bench, latency_spread);
 criterion_main!(benches);

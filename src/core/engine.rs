@@ -61,7 +61,8 @@ pub struct Engine {
     kb: KnowledgeBase,
     norm: Normaliser,
     index: Index,
-    /// Topic id → the excerpts supporting it: (article index, excerpt index, stemmed terms).
+    /// Topic id → the excerpts supporting it: (article index, excerpt index, stemmed terms,
+    /// sorted and without repeats so that a question's terms are looked up by binary search).
     supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>>,
     /// The conversation cues, normalised (follow-ups, clarifying questions).
     cues: Cues,
@@ -130,7 +131,9 @@ impl Engine {
         let mut supporting: HashMap<String, Vec<(usize, usize, Vec<String>)>> = HashMap::default();
         for (ai, a) in kb.articles.iter().enumerate() {
             for (xi, x) in a.excerpts.iter().enumerate() {
-                let terms = norm.tokens(&x.text);
+                let mut terms = norm.tokens(&x.text);
+                terms.sort_unstable();
+                terms.dedup();
                 for topic in &x.topics {
                     supporting
                         .entry(topic.clone())
@@ -655,7 +658,10 @@ impl Engine {
     fn quote_for(&self, topic: &str, terms: &[QueryTerm]) -> Option<Quote> {
         let mut best: Option<(usize, usize, usize)> = None;
         for (ai, xi, tokens) in self.supporting.get(topic)? {
-            let overlap = terms.iter().filter(|q| tokens.contains(&q.term)).count();
+            let overlap = terms
+                .iter()
+                .filter(|q| tokens.binary_search(&q.term).is_ok())
+                .count();
             if best.is_none_or(|(o, _, _)| overlap > o) {
                 best = Some((overlap, *ai, *xi));
             }

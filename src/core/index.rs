@@ -307,15 +307,12 @@ impl Index {
         names: &HashSet<String>,
     ) -> Vec<QueryTerm> {
         let last = words.len().saturating_sub(1);
-        let mut terms: Vec<QueryTerm> = words
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (word, weight))| {
-                let t = self.understand_word(norm, word, complete_last && i == last, *weight);
-                let unknown_name = names.contains(word) && (!t.known || t.corrected.is_some());
-                (!unknown_name).then_some(t)
-            })
-            .collect();
+        let mut terms: Vec<QueryTerm> = Vec::with_capacity(words.len());
+        terms.extend(words.iter().enumerate().filter_map(|(i, (word, weight))| {
+            let t = self.understand_word(norm, word, complete_last && i == last, *weight);
+            let unknown_name = names.contains(word) && (!t.known || t.corrected.is_some());
+            (!unknown_name).then_some(t)
+        }));
         self.check_corrections(norm, &mut terms);
         terms
     }
@@ -462,7 +459,7 @@ impl Index {
     /// how well the other phrasings cover it).
     pub fn rank(&self, query: &[QueryTerm], exclude: Option<usize>) -> Vec<Hit> {
         // (term id or None for unknown, query weight)
-        let mut q: Vec<(Option<u32>, f32)> = Vec::new();
+        let mut q: Vec<(Option<u32>, f32)> = Vec::with_capacity(2 * query.len());
         let typo = |t: &QueryTerm| {
             t.weight
                 * if t.corrected.is_some() && !t.complete {
@@ -501,10 +498,11 @@ impl Index {
             })
             .sum::<f32>();
         // A zero weight (bigram_weight = 0) adds nothing and must not mark documents as found.
-        let known: Vec<(u32, f32)> = q
-            .iter()
-            .filter_map(|(t, w)| t.filter(|_| *w > 0.0).map(|t| (t, *w)))
-            .collect();
+        let mut known: Vec<(u32, f32)> = Vec::with_capacity(q.len());
+        known.extend(
+            q.iter()
+                .filter_map(|(t, w)| t.filter(|_| *w > 0.0).map(|t| (t, *w))),
+        );
         if known.is_empty() || qmass <= 0.0 {
             return Vec::new();
         }

@@ -523,11 +523,28 @@ fn add_rows_avx2<'a>(z: &mut [f32], rows: impl Iterator<Item = (&'a [i8], f32)>)
     add_rows_plain(z, rows);
 }
 
+/// Rows are added four at a time, so that `z` is read and written once per four rows (the
+/// loop is bound by memory traffic, not arithmetic).
 #[inline(always)]
 fn add_rows_plain<'a>(z: &mut [f32], rows: impl Iterator<Item = (&'a [i8], f32)>) {
-    for (w, v) in rows {
-        for (zk, &wk) in z.iter_mut().zip(w) {
-            *zk += v * f32::from(wk);
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let (w0, v0) = rows.next().unwrap_or((&[], 0.0));
+        let (w1, v1) = rows.next().unwrap_or((&[], 0.0));
+        let (w2, v2) = rows.next().unwrap_or((&[], 0.0));
+        let (w3, v3) = rows.next().unwrap_or((&[], 0.0));
+        if w3.len() == z.len() {
+            for ((((zk, &a), &b), &c), &d) in z.iter_mut().zip(w0).zip(w1).zip(w2).zip(w3) {
+                *zk +=
+                    v0 * f32::from(a) + v1 * f32::from(b) + v2 * f32::from(c) + v3 * f32::from(d);
+            }
+        } else {
+            // Fewer than four rows left.
+            for (w, v) in [(w0, v0), (w1, v1), (w2, v2)] {
+                for (zk, &wk) in z.iter_mut().zip(w) {
+                    *zk += v * f32::from(wk);
+                }
+            }
         }
     }
 }
@@ -722,6 +739,37 @@ mod tests {
         let mut changed = set();
         changed.source.push_str("\npppk like postingan capres");
         assert!(!m.is_fresh_for(&changed, &Settings::default()));
+    }
+
+    #[test]
+    fn rows_added_four_at_a_time_give_the_plain_sums() {
+        // Any number of rows (not only multiples of four), any number of classes.
+        for n_rows in 0..10usize {
+            for k in [1usize, 7, 8, 89] {
+                let weights: Vec<Vec<i8>> = (0..n_rows)
+                    .map(|r| (0..k).map(|c| ((r * 31 + c * 17) % 255) as i8).collect())
+                    .collect();
+                let values: Vec<f32> = (0..n_rows).map(|r| 0.25 + r as f32 * 0.5).collect();
+                let mut z = vec![1.0f32; k];
+                add_rows(
+                    &mut z,
+                    weights
+                        .iter()
+                        .map(Vec::as_slice)
+                        .zip(values.iter().copied()),
+                );
+                for (c, &got) in z.iter().enumerate() {
+                    let want = 1.0
+                        + (0..n_rows)
+                            .map(|r| values[r] * f32::from(weights[r][c]))
+                            .sum::<f32>();
+                    assert!(
+                        (got - want).abs() <= 1e-3 * want.abs().max(1.0),
+                        "{n_rows} rows, class {c}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

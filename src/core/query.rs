@@ -80,19 +80,19 @@ pub fn prepare(norm: &Normaliser, text: &str, s: &MatcherSettings) -> Prepared {
         && total >= s.long_question_words
         && asking.iter().any(|q| *q)
         && !asking.iter().all(|q| *q);
-    let words = words
-        .into_iter()
-        .zip(asking)
-        .flat_map(|(ws, ask)| {
-            let w = if scenario && !ask {
-                s.context_weight
-            } else {
-                1.0
-            };
-            ws.into_iter().map(move |word| (word, w))
-        })
-        .collect();
-    Prepared { words, names }
+    let mut weighted = Vec::with_capacity(total);
+    for (ws, ask) in words.into_iter().zip(asking) {
+        let w = if scenario && !ask {
+            s.context_weight
+        } else {
+            1.0
+        };
+        weighted.extend(ws.into_iter().map(|word| (word, w)));
+    }
+    Prepared {
+        words: weighted,
+        names,
+    }
 }
 
 #[cfg(test)]
