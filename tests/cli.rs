@@ -132,6 +132,27 @@ fn eval_reports_and_fails_below_thresholds() {
 }
 
 #[test]
+fn eval_summary_never_shows_a_reporting_sets_misses() {
+    // A set with misses (the fitting set, whose misses may be read).
+    let set = root().join("tests/data/blind-fit2.tsv");
+    let set = set.to_str().unwrap();
+    let full = run(&["eval", set]);
+    assert!(String::from_utf8_lossy(&full.stdout).contains("Misses:"));
+    let summary = run(&["eval", set, "--summary"]);
+    let text = String::from_utf8_lossy(&summary.stdout);
+    assert!(summary.status.success(), "{text}");
+    assert!(
+        !text.contains("Misses:") && !text.contains("expected"),
+        "{text}"
+    );
+    assert!(text.contains("in-scope top-1:"), "{text}");
+    let json = run(&["eval", set, "--summary", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["misses"], serde_json::json!([]));
+    assert!(v["top1"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
 fn kb_check_is_clean_on_the_shipped_knowledge() {
     let out = run(&["kb", "check"]);
     let text = String::from_utf8_lossy(&out.stdout);
