@@ -54,6 +54,8 @@ pub struct AppState {
     /// `GET /v1/topics`, built once: the knowledge does not change while serving.
     topics: Bytes,
     page: Arc<page::Page>,
+    /// Writes replies as JSON, with each entry's fixed parts rendered once at start-up.
+    replies: Arc<reply::ReplyWriter>,
     /// Each conversation's context, keyed by client and the id the client chose (in memory,
     /// bounded, expiring).
     conversations: Arc<Conversations>,
@@ -77,6 +79,10 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
         page: Arc::new(page::Page::new(&kb.messages)),
         texts: texts.clone(),
         conversations: Arc::new(Conversations::default()),
+        replies: Arc::new(
+            reply::ReplyWriter::new(engine.clone())
+                .expect("the knowledge's answers are written as JSON"),
+        ),
         engine,
         recorder,
     };
