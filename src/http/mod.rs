@@ -45,20 +45,32 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The OpenAPI 3.1 document of the API, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// What every handler shares.
+/// What every handler shares, behind one `Arc`: a handler's `State` costs one reference count,
+/// not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields of [`AppState`].
+pub struct Shared {
     engine: Arc<Engine>,
     recorder: Arc<dyn Recorder>,
     texts: ErrorTexts,
     /// `GET /v1/topics`, built once: the knowledge does not change while serving.
     topics: Bytes,
-    page: Arc<page::Page>,
+    page: page::Page,
     /// Writes replies as JSON, with each entry's fixed parts rendered once at start-up.
-    replies: Arc<reply::ReplyWriter>,
+    replies: reply::ReplyWriter,
     /// Each conversation's context, keyed by client and the id the client chose (in memory,
     /// bounded, expiring).
-    conversations: Arc<Conversations>,
+    conversations: Conversations,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// The API's conversation memory: (client key, conversation id) → context.
@@ -74,23 +86,21 @@ impl FromRef<AppState> for ErrorTexts {
 pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpConfig) -> Router {
     let kb = engine.knowledge();
     let texts = ErrorTexts::new(&kb.messages);
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         topics: Bytes::from(reply::topics_body(kb).to_string()),
-        page: Arc::new(page::Page::new(&kb.messages)),
+        page: page::Page::new(&kb.messages),
         texts: texts.clone(),
-        conversations: Arc::new(Conversations::default()),
-        replies: Arc::new(
-            reply::ReplyWriter::new(engine.clone())
-                .expect("the knowledge's answers are written as JSON"),
-        ),
+        conversations: Conversations::default(),
+        replies: reply::ReplyWriter::new(engine.clone())
+            .expect("the knowledge's answers are written as JSON"),
         engine,
         recorder,
-    };
-    let limits = LimitState {
-        limiter: config.client_limit.map(|l| Arc::new(ClientLimiter::new(l))),
+    }));
+    let limits = Arc::new(LimitState {
+        limiter: config.client_limit.map(ClientLimiter::new),
         client_header: config.client_header.clone(),
         texts: texts.clone(),
-    };
+    });
 
     let api = Router::new()
         .route("/ask", post(api::ask))
