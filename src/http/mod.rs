@@ -36,6 +36,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
 
 pub use error::ERROR_MESSAGE_KEYS;
 
@@ -112,7 +113,7 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
             limit::per_client,
         ));
 
-    let app = Router::new()
+    let routes = Router::new()
         .route(
             "/",
             get(|s: axum::extract::State<AppState>| async move { s.page.html() }),
@@ -125,15 +126,18 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)
         // `GET /healthz` and `GET /metrics`, shared with the other front ends.
-        .merge(crate::metrics::server::router())
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::map_response_with_state(
-            texts.clone(),
-            error::ensure_json,
-        ))
-        .layer(CatchPanicLayer::custom(move |panic| {
-            error::panic_response(&texts, panic)
-        }));
+        .merge(crate::metrics::server::router());
+
+    // The layers every request passes (innermost first: the body limit, errors as JSON,
+    // panics caught) wrap the whole router once. As layers of the router they would wrap each
+    // route, each level boxed, and every level is cloned again for every request.
+    let panic_texts = texts.clone();
+    let layered = DefaultBodyLimit::max(MAX_BODY_BYTES).layer(routes);
+    let layered =
+        axum::middleware::map_response_with_state(texts, error::ensure_json).layer(layered);
+    let layered = CatchPanicLayer::custom(move |panic| error::panic_response(&panic_texts, panic))
+        .layer(layered);
+    let app = Router::new().fallback_service(layered);
     match cors(&config.origins) {
         Some(layer) => app.layer(layer),
         None => app,
