@@ -6,6 +6,11 @@
 //! `cargo bench --bench http` (environment: `HTTP_BENCH_SECONDS`, default 10;
 //! `HTTP_BENCH_CONNECTIONS`, default `8,32,64`; `HTTP_BENCH_SERVER_THREADS`, default 2).
 //!
+//! `HTTP_BENCH_REQUESTS=N` sends exactly N requests per level instead (no warm-up, no time
+//! limit), for counting instructions: run the binary under `valgrind --tool=callgrind` with two
+//! values of N; the difference of the totals divided by the difference of N is the instructions
+//! a request costs, client and server together, start-up left out.
+//!
 //! The server runs in this process on its own Tokio runtime (the worker count `netral http`
 //! would get on a 2-core machine), the client on a single-threaded runtime beside it: both
 //! share the machine's cores, so the figures include the client's cost.
@@ -62,13 +67,14 @@ fn start_server(threads: usize) -> std::net::SocketAddr {
     rx.recv().expect("server address")
 }
 
-/// One keep-alive connection sending questions until `until`; latencies of the requests that
-/// started after `from`, in nanoseconds.
+/// One keep-alive connection sending questions until `until` (or `count` of them); latencies of
+/// the requests that started after `from`, in nanoseconds.
 async fn connection(
     addr: std::net::SocketAddr,
     offset: usize,
     from: Instant,
     until: Instant,
+    count: Option<usize>,
 ) -> (Vec<u64>, usize) {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.set_nodelay(true).expect("nodelay");
@@ -86,7 +92,7 @@ async fn connection(
     let mut i = offset;
     loop {
         let start = Instant::now();
-        if start >= until {
+        if start >= until || count.is_some_and(|n| i - offset >= n) {
             break;
         }
         let request = Request::post("/v1/ask")
@@ -124,6 +130,9 @@ fn percentile(sorted: &[u64], p: f64) -> Duration {
 fn main() {
     let seconds: u64 = env_or("HTTP_BENCH_SECONDS", 10);
     let threads: usize = env_or("HTTP_BENCH_SERVER_THREADS", 2);
+    let requests: Option<usize> = std::env::var("HTTP_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let levels: Vec<usize> = std::env::var("HTTP_BENCH_CONNECTIONS")
         .unwrap_or_else(|_| "8,32,64".into())
         .split(',')
@@ -134,17 +143,36 @@ fn main() {
         .enable_all()
         .build()
         .expect("client runtime");
-    println!(
-        "POST /v1/ask on {addr}, server {threads} worker threads, client 1 thread, {seconds} s per level after 2 s warm-up"
-    );
+    match requests {
+        Some(n) => println!(
+            "POST /v1/ask on {addr}, server {threads} worker threads, client 1 thread, {n} requests per level"
+        ),
+        None => println!(
+            "POST /v1/ask on {addr}, server {threads} worker threads, client 1 thread, {seconds} s per level after 2 s warm-up"
+        ),
+    }
     println!("| connections | requests | requests/s | p50 | p90 | p99 | max | failed |");
     println!("|---|---|---|---|---|---|---|---|");
     for connections in levels {
-        let from = Instant::now() + Duration::from_secs(2);
-        let until = from + Duration::from_secs(seconds);
+        let (from, until, count) = match requests {
+            // Each connection's share of the requests, from the first one, without a deadline.
+            Some(n) => {
+                let now = Instant::now();
+                (
+                    now,
+                    now + Duration::from_secs(86_400),
+                    Some(n / connections),
+                )
+            }
+            None => {
+                let from = Instant::now() + Duration::from_secs(2);
+                (from, from + Duration::from_secs(seconds), None)
+            }
+        };
+        let started = Instant::now().max(from);
         let results = client.block_on(async {
             let tasks: Vec<_> = (0..connections)
-                .map(|c| tokio::spawn(connection(addr, c, from, until)))
+                .map(|c| tokio::spawn(connection(addr, c, from, until, count)))
                 .collect();
             let mut all = Vec::new();
             for t in tasks {
@@ -155,7 +183,11 @@ fn main() {
         let failures: usize = results.iter().map(|(_, f)| f).sum();
         let mut latencies: Vec<u64> = results.into_iter().flat_map(|(l, _)| l).collect();
         latencies.sort_unstable();
-        let rate = latencies.len() as f64 / seconds as f64;
+        let elapsed = match requests {
+            Some(_) => started.elapsed().as_secs_f64(),
+            None => seconds as f64,
+        };
+        let rate = latencies.len() as f64 / elapsed;
         let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
         println!(
             "| {connections} | {} | {:.0} | {} | {} | {} | {} | {failures} |",

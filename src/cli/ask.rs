@@ -29,11 +29,11 @@ pub fn reply_json(reply: &Reply) -> serde_json::Value {
         "answered": reply.answered,
         "id": reply.id,
         "kind": reply.kind,
-        "score": round(reply.confidence),
+        "score": score(reply.confidence),
         "verdict": reply.verdict,
         "title": reply.title,
         "declined": reply.declined,
-        "suggestions": reply.suggestions.iter().map(|s| json!({"id": s.id, "title": s.title, "score": round(s.score)})).collect::<Vec<_>>(),
+        "suggestions": reply.suggestions.iter().map(|s| json!({"id": s.id, "title": s.title, "score": score(s.score)})).collect::<Vec<_>>(),
     })
 }
 
@@ -46,7 +46,8 @@ pub fn turn_json(reply: &Reply) -> serde_json::Value {
     v
 }
 
-fn round(x: f32) -> f64 {
+/// A score as `ask --json` (and the API) write it: rounded to four decimals.
+pub fn score(x: f32) -> f64 {
     (f64::from(x) * 10_000.0).round() / 10_000.0
 }
 

@@ -6,7 +6,7 @@
 
 mod ask;
 pub mod conversation;
-pub use ask::reply_json;
+pub use ask::{reply_json, score};
 mod curator;
 mod discord;
 pub mod eval;

@@ -4,7 +4,6 @@
 use super::AppState;
 use super::error::{ApiError, ErrorKind, JsonBody};
 use super::limit::ClientKey;
-use super::reply::reply_body;
 use crate::core::Context;
 use crate::core::record::{Asked, ChatKind, Feedback, Platform};
 use axum::Extension;
@@ -43,7 +42,7 @@ pub async fn ask(
     State(app): State<AppState>,
     Extension(client): Extension<ClientKey>,
     JsonBody(request): JsonBody<AskRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let conversation = match request.conversation.as_deref() {
         Some(id) if !valid_conversation(id) => return Err(bad_conversation(&app)),
         other => other,
@@ -70,8 +69,29 @@ pub async fn ask(
         chat: ChatKind::Private,
         asker: Some(&asker),
     });
-    let m = &app.engine.knowledge().messages;
-    Ok(Json(reply_body(&reply, m, conversation)))
+    reply_response(&app, &reply, conversation)
+}
+
+/// The reply's JSON as a response (written by the server's [`super::reply::ReplyWriter`]).
+fn reply_response(
+    app: &AppState,
+    reply: &crate::core::Reply,
+    conversation: Option<&str>,
+) -> Result<Response, ApiError> {
+    match app.replies.write(reply, conversation) {
+        Ok(bytes) => {
+            let mut response = Response::new(axum::body::Body::from(bytes));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+            Ok(response)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "http: a reply could not be written as JSON");
+            Err(app.texts.error(ErrorKind::Internal, None))
+        }
+    }
 }
 
 /// Whether `id` is a usable conversation id.
@@ -96,7 +116,7 @@ pub async fn entry(
     Extension(client): Extension<ClientKey>,
     Path(id): Path<String>,
     Query(query): Query<EntryQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let conversation = query.conversation.as_deref();
     if conversation.is_some_and(|c| !valid_conversation(c)) {
         return Err(bad_conversation(&app));
@@ -109,11 +129,7 @@ pub async fn entry(
         app.conversations
             .put((client.0, c.to_string()), next, Instant::now());
     }
-    Ok(Json(reply_body(
-        &reply,
-        &app.engine.knowledge().messages,
-        conversation,
-    )))
+    reply_response(&app, &reply, conversation)
 }
 
 /// The error for a conversation id [`valid_conversation`] refuses.

@@ -69,11 +69,10 @@ impl ClientLimiter {
 #[derive(Debug, Clone)]
 pub struct ClientKey(pub Arc<str>);
 
-/// The state the limit layer needs.
-#[derive(Clone)]
+/// The state the limit layer needs (shared: the layer clones it for every request).
 pub struct LimitState {
     /// `None`: no limit.
-    pub limiter: Option<Arc<ClientLimiter>>,
+    pub limiter: Option<ClientLimiter>,
     pub client_header: Option<String>,
     pub texts: ErrorTexts,
 }
@@ -98,7 +97,11 @@ pub fn peer_ip(req: &Request) -> IpAddr {
 }
 
 /// The layer: names the client, then lets the request through or answers 429.
-pub async fn per_client(State(state): State<LimitState>, mut req: Request, next: Next) -> Response {
+pub async fn per_client(
+    State(state): State<Arc<LimitState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let client = client_of(&req, state.client_header.as_deref());
     if let Some(limiter) = &state.limiter
         && let Err(wait) = limiter.check(&client, Instant::now())

@@ -36,6 +36,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
 
 pub use error::ERROR_MESSAGE_KEYS;
 
@@ -45,18 +46,32 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The OpenAPI 3.1 document of the API, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// What every handler shares.
+/// What every handler shares, behind one `Arc`: a handler's `State` costs one reference count,
+/// not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields of [`AppState`].
+pub struct Shared {
     engine: Arc<Engine>,
     recorder: Arc<dyn Recorder>,
     texts: ErrorTexts,
     /// `GET /v1/topics`, built once: the knowledge does not change while serving.
     topics: Bytes,
-    page: Arc<page::Page>,
+    page: page::Page,
+    /// Writes replies as JSON, with each entry's fixed parts rendered once at start-up.
+    replies: reply::ReplyWriter,
     /// Each conversation's context, keyed by client and the id the client chose (in memory,
     /// bounded, expiring).
-    conversations: Arc<Conversations>,
+    conversations: Conversations,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// The API's conversation memory: (client key, conversation id) → context.
@@ -72,19 +87,21 @@ impl FromRef<AppState> for ErrorTexts {
 pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpConfig) -> Router {
     let kb = engine.knowledge();
     let texts = ErrorTexts::new(&kb.messages);
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         topics: Bytes::from(reply::topics_body(kb).to_string()),
-        page: Arc::new(page::Page::new(&kb.messages)),
+        page: page::Page::new(&kb.messages),
         texts: texts.clone(),
-        conversations: Arc::new(Conversations::default()),
+        conversations: Conversations::default(),
+        replies: reply::ReplyWriter::new(engine.clone())
+            .expect("the knowledge's answers are written as JSON"),
         engine,
         recorder,
-    };
-    let limits = LimitState {
-        limiter: config.client_limit.map(|l| Arc::new(ClientLimiter::new(l))),
+    }));
+    let limits = Arc::new(LimitState {
+        limiter: config.client_limit.map(ClientLimiter::new),
         client_header: config.client_header.clone(),
         texts: texts.clone(),
-    };
+    });
 
     let api = Router::new()
         .route("/ask", post(api::ask))
@@ -96,7 +113,7 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
             limit::per_client,
         ));
 
-    let app = Router::new()
+    let routes = Router::new()
         .route(
             "/",
             get(|s: axum::extract::State<AppState>| async move { s.page.html() }),
@@ -109,15 +126,18 @@ pub fn router(engine: Arc<Engine>, recorder: Arc<dyn Recorder>, config: &HttpCon
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)
         // `GET /healthz` and `GET /metrics`, shared with the other front ends.
-        .merge(crate::metrics::server::router())
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::map_response_with_state(
-            texts.clone(),
-            error::ensure_json,
-        ))
-        .layer(CatchPanicLayer::custom(move |panic| {
-            error::panic_response(&texts, panic)
-        }));
+        .merge(crate::metrics::server::router());
+
+    // The layers every request passes (innermost first: the body limit, errors as JSON,
+    // panics caught) wrap the whole router once. As layers of the router they would wrap each
+    // route, each level boxed, and every level is cloned again for every request.
+    let panic_texts = texts.clone();
+    let layered = DefaultBodyLimit::max(MAX_BODY_BYTES).layer(routes);
+    let layered =
+        axum::middleware::map_response_with_state(texts, error::ensure_json).layer(layered);
+    let layered = CatchPanicLayer::custom(move |panic| error::panic_response(&panic_texts, panic))
+        .layer(layered);
+    let app = Router::new().fallback_service(layered);
     match cors(&config.origins) {
         Some(layer) => app.layer(layer),
         None => app,

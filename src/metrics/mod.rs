@@ -31,8 +31,8 @@ use crate::core::Engine;
 use crate::core::record::{Asked, Feedback, Platform, Recorder};
 use crate::core::{DeclineReason, Reply};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -54,6 +54,17 @@ impl Outcome {
             None => Outcome::Answered,
             Some(DeclineReason::OutOfScope(_)) => Outcome::OutOfScope,
             Some(_) => Outcome::Declined,
+        }
+    }
+
+    /// Every outcome, in the order of [`Outcome::index`].
+    const ALL: [Outcome; 3] = [Outcome::Answered, Outcome::Declined, Outcome::OutOfScope];
+
+    fn index(self) -> usize {
+        match self {
+            Outcome::Answered => 0,
+            Outcome::Declined => 1,
+            Outcome::OutOfScope => 2,
         }
     }
 
@@ -90,6 +101,11 @@ pub struct Metrics {
     registry: Registry,
     questions: IntCounterVec,
     answer_seconds: HistogramVec,
+    /// Each (platform, outcome)'s series of `questions` and each platform's of
+    /// `answer_seconds`, looked up on first use and kept: counting a question then takes no
+    /// lock and no hashing of label values (it happens on every request).
+    question_series: [[OnceLock<IntCounter>; Outcome::ALL.len()]; PLATFORMS],
+    seconds_series: [OnceLock<Histogram>; PLATFORMS],
     telegram_rate_limited: IntCounter,
     telegram_retries: IntCounterVec,
     discord_reconnects: IntCounter,
@@ -98,6 +114,18 @@ pub struct Metrics {
     knowledge_entries: IntGaugeVec,
     model_info: IntGaugeVec,
     up: IntGaugeVec,
+}
+
+/// How many [`Platform`]s there are (see [`platform_index`]).
+const PLATFORMS: usize = 4;
+
+fn platform_index(p: Platform) -> usize {
+    match p {
+        Platform::Cli => 0,
+        Platform::Telegram => 1,
+        Platform::Discord => 2,
+        Platform::Web => 3,
+    }
 }
 
 /// Answer latency buckets, seconds: the matcher takes well under a millisecond, a reply that
@@ -158,6 +186,8 @@ impl Metrics {
                 &["platform", "outcome"],
             ),
             answer_seconds,
+            question_series: Default::default(),
+            seconds_series: Default::default(),
             telegram_rate_limited: counter(
                 "netral_telegram_rate_limited_total",
                 "Telegram 429 Too Many Requests replies seen by netral's retries.",
@@ -200,11 +230,15 @@ impl Metrics {
 
     /// Counts one question and how long answering it took.
     pub fn record_question(&self, platform: Platform, outcome: Outcome, seconds: f64) {
-        self.questions
-            .with_label_values(&[platform.as_str(), outcome.as_str()])
+        let p = platform_index(platform);
+        self.question_series[p][outcome.index()]
+            .get_or_init(|| {
+                self.questions
+                    .with_label_values(&[platform.as_str(), outcome.as_str()])
+            })
             .inc();
-        self.answer_seconds
-            .with_label_values(&[platform.as_str()])
+        self.seconds_series[p]
+            .get_or_init(|| self.answer_seconds.with_label_values(&[platform.as_str()]))
             .observe(seconds.max(0.0));
     }
 
