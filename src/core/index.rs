@@ -533,6 +533,17 @@ impl Index {
                 for &(t, w) in known.iter().filter(|(t, _)| self.common[*t as usize]) {
                     let contrib = w * self.idf[t as usize].powi(2);
                     match self.common_bit[t as usize] {
+                        // A document a rarer term found has a positive sum (every contribution
+                        // is positive); the others are at zero. Walking the term's postings is
+                        // cheaper than searching every found document's terms when a long
+                        // question has found many documents.
+                        NO_BIT if self.postings[t as usize].len() < 4 * touched.len() => {
+                            for &d in &self.postings[t as usize] {
+                                if acc[d as usize] > 0.0 {
+                                    acc[d as usize] += contrib;
+                                }
+                            }
+                        }
                         NO_BIT => {
                             for &d in touched.iter() {
                                 if self.docs[d as usize].terms.binary_search(&t).is_ok() {
