@@ -43,6 +43,26 @@ fn development_conversations_stay_above_their_floor() {
 }
 
 #[test]
+fn second_fitting_conversations_stay_above_their_floor() {
+    // tests/data/conversations-fit2.tsv was written blind too, but its misses were read and
+    // fitted on (conversation round 3: who alone, criminal sanctions as the sanction, marker-led
+    // variants that do not ask, a few words the previous answer uses): 0.885 before, 0.929
+    // after. It is no longer a blind measure; this floor only stops a fall.
+    let conversations = parse(&set("conversations-fit2.tsv"), true).expect("the set parses");
+    assert!(conversations.len() >= 70);
+    let report = evaluate(engine(), &conversations);
+    let shown = render(&report);
+    assert!(
+        report.turn_accuracy >= 0.92 - FLOOR_SLACK_DEV,
+        "turn accuracy\n{shown}"
+    );
+    assert_eq!(
+        report.context_free_fragments_answered, 0,
+        "a fragment without context was answered\n{shown}"
+    );
+}
+
+#[test]
 fn blind_conversations_stay_above_their_floor() {
     // tests/data/conversations.tsv was written blind (by someone who never saw the knowledge)
     // and is only measured: its turns never go into the knowledge or the development set.

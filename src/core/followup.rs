@@ -12,8 +12,12 @@
 //!   entry its new words point to confidently when that entry is related to the previous one,
 //!   else stays on the previous entry (`move_*` in `conversation.toml`);
 //! - a question that stands on its own (no marker, enough words, or answered confidently
-//!   alone) is answered on its own: the context never hijacks a clear question;
-//! - a fragment with no context to follow gets "maksudnya tentang apa?" and suggestions;
+//!   alone) is answered on its own: the context never hijacks a clear question — except a
+//!   few words the previous answer uses that alone point to an entry unrelated to it ("cltn
+//!   itu apa?" after an answer speaking of CLTN), and a marker-led message that neither asks
+//!   nor names who ("kalau cuma nonton di belakang?"): those follow the previous entry;
+//! - a fragment with no context to follow ("kalau pppk gimana?", who alone: "pppk?") gets
+//!   "maksudnya tentang apa?" and suggestions;
 //! - when two entries share the likelihood (a decline whose two best suggestions together
 //!   reach the answer threshold), the reply asks "Maksud Anda: A atau B?" instead.
 //!
@@ -60,6 +64,9 @@ pub(crate) struct Shape {
     pub asking: bool,
     /// It names who it is about ("pppk", "kepala desa").
     pub actor: bool,
+    /// How many of its content words belong to a phrase naming who it is about: all of them in
+    /// "pppk?" or "kalau kepala desa?".
+    pub actor_words: usize,
     /// The words that are neither marker, aspect nor filler (only counted: not stemmed).
     pub content: Vec<String>,
 }
@@ -67,11 +74,14 @@ pub(crate) struct Shape {
 impl Cues {
     pub(crate) fn new(c: &ConversationCues, norm: &Normaliser) -> Cues {
         let phrase = |p: &String| norm.surface(p);
+        let filler: HashSet<String> = c.filler.iter().flat_map(|f| norm.surface(f)).collect();
+        // A phrase the normaliser reduces to filler names no part: "kok bisa" loses its
+        // particle and would make every "bisa" ask for the explanation.
         let mut aspects: Vec<(Vec<String>, Aspect)> = c
             .aspect
             .iter()
             .flat_map(|a| a.phrases.iter().map(move |p| (phrase(p), a.part)))
-            .filter(|(words, _)| !words.is_empty())
+            .filter(|(words, _)| !words.iter().all(|w| filler.contains(w)))
             .collect();
         aspects.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
         let mut markers: Vec<Vec<String>> = c
@@ -81,16 +91,18 @@ impl Cues {
             .filter(|w| !w.is_empty())
             .collect();
         markers.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut actors: Vec<Vec<String>> = c
+            .actors
+            .iter()
+            .map(phrase)
+            .filter(|w| !w.is_empty())
+            .collect();
+        actors.sort_by_key(|w| std::cmp::Reverse(w.len()));
         Cues {
             markers,
-            filler: c.filler.iter().flat_map(|f| norm.surface(f)).collect(),
+            filler,
             asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
-            actors: c
-                .actors
-                .iter()
-                .map(phrase)
-                .filter(|w| !w.is_empty())
-                .collect(),
+            actors,
             aspects,
             possessives: c.possessives.clone(),
             settings: c.clone(),
@@ -110,7 +122,14 @@ impl Cues {
             .iter()
             .any(|a| words.windows(a.len()).any(|w| w == a.as_slice()));
         let mut i = 0;
+        // Words left of this index belong to an actor phrase found at an earlier word.
+        let mut actor_until = 0;
         while i < words.len() {
+            if i >= actor_until
+                && let Some(a) = self.actors.iter().find(|a| at(i, a))
+            {
+                actor_until = i + a.len();
+            }
             if shape.content.is_empty()
                 && shape.aspect.is_none()
                 && let Some(m) = self.markers.iter().find(|m| at(i, m))
@@ -127,11 +146,22 @@ impl Cues {
                 shape.asking |= self.asking.contains(&words[i]);
                 if !self.filler.contains(&words[i]) {
                     shape.content.push(words[i].clone());
+                    shape.actor_words += usize::from(i < actor_until);
                 }
                 i += 1;
             }
         }
         shape
+    }
+}
+
+impl Shape {
+    /// Only who it is about, nothing they do or ask: "pppk?", "kalau kepala desa?".
+    fn only_actor(&self) -> bool {
+        !self.content.is_empty()
+            && self.actor_words == self.content.len()
+            && !self.asking
+            && self.aspect.is_none()
     }
 }
 
@@ -183,6 +213,10 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         };
     }
 
+    // Who alone ("pppk?") asks what it follows: without context it is a fragment.
+    if topic.is_none() && shape.only_actor() {
+        return fragment(engine, question);
+    }
     let alone = engine.ask(question);
     let short = shape.content.len() <= s.short_words;
     // Out of scope on its own, but perhaps not in this conversation: a marker-led message, or a
@@ -206,7 +240,25 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     let own_question = if shape.marker {
         let fragment =
             topic.is_none() && !asks && !situation && shape.content.len() <= s.fragment_words;
-        !short && sure_alone && !fragment
+        // With an entry to follow, a marker-led message that neither asks nor names who it is
+        // about ("kalau cuma nonton di belakang?") varies that entry, however long it is.
+        let varies = topic.is_some() && !asks && !situation;
+        !short && sure_alone && !fragment && !varies
+    } else if short
+        && sure_alone
+        && let Some(id) = topic
+        && unrelated_elsewhere(engine, &alone, id)
+        && answer_share(engine, cues, &shape, id) >= 1.0
+    {
+        // A few words the previous answer uses, which alone point to an entry unrelated to it
+        // ("cltn itu apa?" after an answer that speaks of CLTN): a question about that answer.
+        return focused(
+            engine,
+            question,
+            id,
+            shape.aspect.unwrap_or(Aspect::Explanation),
+        )
+        .unwrap_or(alone);
     } else {
         // A longer message stands on its own, unless it is unsure alone and uses the words of
         // the entry being discussed: its phrasings', or (declined alone) its answer's
@@ -246,6 +298,28 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         }
         None => clarified(engine, alone),
     }
+}
+
+/// Whether `reply` answers with a topic or article other than `id` that neither lists as
+/// related.
+fn unrelated_elsewhere(engine: &Engine, reply: &Reply, id: &str) -> bool {
+    let kb = engine.knowledge();
+    let Some(other) = reply.id.as_deref() else {
+        return false;
+    };
+    matches!(reply.kind, Some(EntryKind::Topic | EntryKind::Article))
+        && other != id
+        && !related(engine, id, other)
+        && !related(engine, other, id)
+        && kb.title_of(other).is_some()
+}
+
+/// Whether entry `from` lists `to` among its related entries.
+fn related(engine: &Engine, from: &str, to: &str) -> bool {
+    let kb = engine.knowledge();
+    let listed = |ids: &[String]| ids.iter().any(|r| r == to);
+    kb.topic(from).is_some_and(|t| listed(&t.related))
+        || kb.article(from).is_some_and(|a| listed(&a.related))
 }
 
 /// Whether the words of `question` reach entry `id` itself (its lexical score for them is at
@@ -544,4 +618,89 @@ fn focused(engine: &Engine, question: &str, id: &str, aspect: Aspect) -> Option<
         &[("title", &title)],
     );
     Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn engine() -> &'static Engine {
+        static E: OnceLock<Engine> = OnceLock::new();
+        E.get_or_init(|| Engine::builtin().expect("built-in knowledge loads"))
+    }
+
+    fn shape(question: &str) -> Shape {
+        let e = engine();
+        Cues::new(&e.knowledge().conversation, e.normaliser()).shape(e.normaliser(), question)
+    }
+
+    #[test]
+    fn who_alone_is_told_from_who_and_what() {
+        assert!(shape("pppk?").only_actor());
+        // "kepala desa" reads as one word ("kades"); "kepala dinas" does not.
+        let village = shape("kalau kepala desa?");
+        assert_eq!(village.actor_words, 1, "{village:?}");
+        let head = shape("kalau perangkat desa?");
+        assert_eq!(head.actor_words, head.content.len(), "{head:?}");
+        assert!(village.only_actor());
+        assert!(!shape("kalau pppk ikut kampanye?").only_actor());
+        assert!(!shape("pppk boleh?").only_actor(), "an asking word");
+        assert!(!shape("sanksi pppk?").only_actor(), "an aspect");
+    }
+
+    #[test]
+    fn who_alone_without_context_is_asked_back() {
+        for fragment in ["pppk?", "kalau kepala desa?", "honorer"] {
+            let reply = engine().ask_in(fragment, None);
+            assert_eq!(
+                reply.declined,
+                Some(DeclineReason::NeedsContext),
+                "{fragment}: {reply:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_aspect_phrase_reduced_to_filler_names_no_part() {
+        // "kok bisa" loses its particle: "bisa" alone must not ask for the explanation.
+        let s = shape("bisa dipenjara?");
+        assert_eq!(s.aspect, Some(Aspect::Sanction), "{s:?}");
+        assert_eq!(shape("bisa?").aspect, None);
+    }
+
+    #[test]
+    fn a_criminal_sanction_asks_for_the_sanction_of_the_entry_discussed() {
+        let ctx = Context::about("hadir-kampanye");
+        let reply = engine().ask_in("bisa dipenjara?", Some(&ctx));
+        assert_eq!(reply.id.as_deref(), Some("hadir-kampanye"), "{reply:?}");
+        assert!(reply.followup);
+        let topic = engine().knowledge().topic("hadir-kampanye").expect("topic");
+        assert_eq!(Some(&reply.text), topic.sanction.as_ref());
+    }
+
+    #[test]
+    fn a_marker_led_message_that_neither_asks_nor_names_who_varies_the_entry() {
+        let ctx = Context::about("hadir-deklarasi");
+        let reply = engine().ask_in(
+            "kalau cuma berdiri di barisan paling belakang tanpa bersorak?",
+            Some(&ctx),
+        );
+        assert_eq!(reply.id.as_deref(), Some("hadir-deklarasi"), "{reply:?}");
+        assert!(reply.followup);
+    }
+
+    #[test]
+    fn a_few_words_of_the_previous_answer_follow_it_not_an_unrelated_entry() {
+        let e = engine();
+        let ctx = Context::about("keluarga-calon");
+        let reply = e.ask_in("cltn tuh apa?", Some(&ctx));
+        assert_eq!(reply.id.as_deref(), Some("keluarga-calon"), "{reply:?}");
+        assert!(reply.followup);
+        // The same words after an entry whose answer does not use them stand alone.
+        let alone = e.ask("cltn tuh apa?");
+        let elsewhere = e.ask_in("cltn tuh apa?", Some(&Context::about("hak-pilih")));
+        assert_eq!(elsewhere.id, alone.id);
+        assert!(!elsewhere.followup);
+    }
 }
