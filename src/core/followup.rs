@@ -31,6 +31,7 @@ use super::index::EntryKind;
 use super::normalise::Normaliser;
 use super::reply::{DeclineReason, Link, Reply};
 use crate::knowledge::{Aspect, ConversationCues};
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 
 /// How many candidates each ranking of a variant follow-up keeps.
@@ -48,7 +49,40 @@ pub(crate) struct Cues {
     aspects: Vec<(Vec<String>, Aspect)>,
     /// Possessive endings tried off a word that is no aspect as written.
     possessives: Vec<String>,
+    /// Where each list's phrases start: a message is read word by word, and only the phrases
+    /// starting with that word can match there (scanning every list at every word cost more
+    /// than answering a short question).
+    marker_at: FirstWords,
+    actor_at: FirstWords,
+    aspect_at: FirstWords,
+    /// The part each one-word aspect asks for (the first in list order), for possessives.
+    single_aspect: FxHashMap<String, Aspect>,
     settings: ConversationCues,
+}
+
+/// First word → the positions, in list order, of the phrases starting with it.
+struct FirstWords(FxHashMap<String, Vec<usize>>);
+
+impl FirstWords {
+    fn new<'a>(phrases: impl Iterator<Item = &'a Vec<String>>) -> FirstWords {
+        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (n, p) in phrases.enumerate() {
+            if let Some(first) = p.first() {
+                map.entry(first.clone()).or_default().push(n);
+            }
+        }
+        FirstWords(map)
+    }
+
+    /// The first phrase in list order that `words` start with.
+    fn find<'a>(&self, words: &[String], phrase: impl Fn(usize) -> &'a [String]) -> Option<usize> {
+        let first = words.first()?;
+        self.0
+            .get(first)?
+            .iter()
+            .copied()
+            .find(|&n| words.starts_with(phrase(n)))
+    }
 }
 
 /// How a message reads before any ranking.
@@ -98,7 +132,20 @@ impl Cues {
             .filter(|w| !w.is_empty())
             .collect();
         actors.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let marker_at = FirstWords::new(markers.iter());
+        let actor_at = FirstWords::new(actors.iter());
+        let aspect_at = FirstWords::new(aspects.iter().map(|(p, _)| p));
+        let mut single_aspect: FxHashMap<String, Aspect> = FxHashMap::default();
+        for (p, part) in &aspects {
+            if let [word] = p.as_slice() {
+                single_aspect.entry(word.clone()).or_insert(*part);
+            }
+        }
         Cues {
+            marker_at,
+            actor_at,
+            aspect_at,
+            single_aspect,
             markers,
             filler,
             asking: c.asking.iter().flat_map(|f| norm.surface(f)).collect(),
@@ -112,33 +159,31 @@ impl Cues {
     /// Reads the shape of `question` (already cut to the matcher's length limit).
     pub(crate) fn shape(&self, norm: &Normaliser, question: &str) -> Shape {
         let words = norm.surface(question);
-        let at = |i: usize, phrase: &[String]| words[i..].starts_with(phrase);
+        let actor_at = |i: usize| self.actor_at.find(&words[i..], |n| &self.actors[n]);
         let mut shape = Shape {
             words: words.len(),
             ..Shape::default()
         };
-        shape.actor = self
-            .actors
-            .iter()
-            .any(|a| words.windows(a.len()).any(|w| w == a.as_slice()));
+        shape.actor = (0..words.len()).any(|i| actor_at(i).is_some());
         let mut i = 0;
         // Words left of this index belong to an actor phrase found at an earlier word.
         let mut actor_until = 0;
         while i < words.len() {
             if i >= actor_until
-                && let Some(a) = self.actors.iter().find(|a| at(i, a))
+                && let Some(a) = actor_at(i)
             {
-                actor_until = i + a.len();
+                actor_until = i + self.actors[a].len();
             }
             if shape.content.is_empty()
                 && shape.aspect.is_none()
-                && let Some(m) = self.markers.iter().find(|m| at(i, m))
+                && let Some(m) = self.marker_at.find(&words[i..], |n| &self.markers[n])
             {
                 shape.marker = true;
-                i += m.len();
-            } else if let Some((a, part)) = self.aspects.iter().find(|(a, _)| at(i, a)) {
+                i += self.markers[m].len();
+            } else if let Some(a) = self.aspect_at.find(&words[i..], |n| &self.aspects[n].0) {
+                let (phrase, part) = &self.aspects[a];
                 shape.aspect.get_or_insert(*part);
-                i += a.len();
+                i += phrase.len();
             } else if let Some(part) = self.possessive_aspect(&words[i]) {
                 shape.aspect.get_or_insert(part);
                 i += 1;
@@ -170,10 +215,9 @@ impl Cues {
     fn possessive_aspect(&self, word: &str) -> Option<Aspect> {
         self.possessives.iter().find_map(|ending| {
             let bare = word.strip_suffix(ending.as_str())?;
-            self.aspects
-                .iter()
-                .find(|(a, _)| bare.len() >= 4 && a.len() == 1 && a[0] == bare)
-                .map(|(_, part)| *part)
+            (bare.len() >= 4)
+                .then(|| self.single_aspect.get(bare).copied())
+                .flatten()
         })
     }
 }
