@@ -103,8 +103,9 @@ pub struct Index {
     typo_weight: f32,
     bigram_weight: f32,
     query_share: f32,
-    /// Surface words known to the knowledge, sorted, for prefix completion.
-    words: Vec<String>,
+    /// Surface words known to the knowledge with how often the phrasings use them, sorted by
+    /// word, for prefix completion.
+    words: Vec<(String, u32)>,
 }
 
 /// Document accumulators, the documents touched, the best hit per entry.
@@ -255,7 +256,8 @@ impl Index {
             }
         }
         let max_idf = 0.5 * ((1.0 + n).ln() + (1.0 + e).ln());
-        let mut words: Vec<String> = surface_freq.keys().cloned().collect();
+        let mut words: Vec<(String, u32)> =
+            surface_freq.iter().map(|(w, &f)| (w.clone(), f)).collect();
         words.sort();
         Index {
             entries,
@@ -435,17 +437,19 @@ impl Index {
         }
     }
 
-    /// The shortest known word that starts with `prefix` (for autocompletion).
+    /// The word the knowledge uses most that starts with `prefix` (then the shortest, then
+    /// the first alphabetically), for autocompletion: "li" is "like" in this domain, not the
+    /// rarer "liat" that happens to sort first.
     fn complete(&self, prefix: &str) -> Option<&str> {
         if prefix.len() < 2 {
             return None;
         }
-        let start = self.words.partition_point(|w| w.as_str() < prefix);
+        let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
         self.words[start..]
             .iter()
-            .take_while(|w| w.starts_with(prefix))
-            .min_by_key(|w| w.len())
-            .map(String::as_str)
+            .take_while(|(w, _)| w.starts_with(prefix))
+            .min_by_key(|(w, freq)| (std::cmp::Reverse(*freq), w.len()))
+            .map(|(w, _)| w.as_str())
     }
 
     /// The phrasing (document) of entry number `entry` whose text is `text`.
@@ -458,6 +462,18 @@ impl Index {
     /// With `exclude`, as if that phrasing were not in the knowledge (a leave-one-out check of
     /// how well the other phrasings cover it).
     pub fn rank(&self, query: &[QueryTerm], exclude: Option<usize>) -> Vec<Hit> {
+        self.rank_by(query, exclude, true)
+    }
+
+    /// [`Index::rank`]; `walk_postings` lets a common term without a mask bit walk its
+    /// postings when that is cheaper (always true outside the test that checks both ways
+    /// agree).
+    fn rank_by(
+        &self,
+        query: &[QueryTerm],
+        exclude: Option<usize>,
+        walk_postings: bool,
+    ) -> Vec<Hit> {
         // (term id or None for unknown, query weight)
         let mut q: Vec<(Option<u32>, f32)> = Vec::with_capacity(2 * query.len());
         let typo = |t: &QueryTerm| {
@@ -537,7 +553,10 @@ impl Index {
                         // is positive); the others are at zero. Walking the term's postings is
                         // cheaper than searching every found document's terms when a long
                         // question has found many documents.
-                        NO_BIT if self.postings[t as usize].len() < 4 * touched.len() => {
+                        NO_BIT
+                            if walk_postings
+                                && self.postings[t as usize].len() < 4 * touched.len() =>
+                        {
                             for &d in &self.postings[t as usize] {
                                 if acc[d as usize] > 0.0 {
                                     acc[d as usize] += contrib;
@@ -645,4 +664,44 @@ fn colloquial_roots(word: &str) -> Vec<String> {
         out.push(u.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walking_a_common_terms_postings_gives_the_same_ranking_as_searching() {
+        // Long questions find most phrasings, which is when the postings are walked; short ones
+        // search. Both must give the very same hits and scores.
+        let kb = KnowledgeBase::builtin().expect("built-in knowledge");
+        let norm = Normaliser::new(&kb.lexicon);
+        let index = Index::build(&kb, &norm);
+        let questions = [
+            "Yth. Redaksi, saya guru PNS di sebuah SD negeri. Suami saya maju sebagai caleg DPRD \
+             dari salah satu partai dan meminta saya ikut mendampingi saat kampanye di beberapa \
+             desa. Apakah saya boleh hadir kalau hanya duduk dan tidak berpidato, dan apa \
+             sanksinya kalau ternyata dilarang?",
+            "pns boleh like postingan capres gak",
+            "apa sanksi asn yang ikut kampanye dan pasang baliho calon di rumah",
+            "resep nasi goreng",
+        ];
+        let mut walked_any = false;
+        for q in questions {
+            let words: Vec<(String, f32)> = norm.surface(q).into_iter().map(|w| (w, 1.0)).collect();
+            let terms = index.understand(&norm, &words, false, &HashSet::default());
+            let walked = index.rank_by(&terms, None, true);
+            let searched = index.rank_by(&terms, None, false);
+            assert_eq!(walked.len(), searched.len(), "{q}");
+            for (a, b) in walked.iter().zip(&searched) {
+                assert_eq!(
+                    (a.doc, a.score.to_bits()),
+                    (b.doc, b.score.to_bits()),
+                    "{q}"
+                );
+            }
+            walked_any |= terms.len() > 20 && !walked.is_empty();
+        }
+        assert!(walked_any, "the long letter must be ranked");
+    }
 }
