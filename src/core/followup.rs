@@ -40,48 +40,49 @@ const VARIANT_CANDIDATES: usize = 12;
 /// The cues of `conversation.toml`, normalised once when the engine is built.
 pub(crate) struct Cues {
     /// Marker phrases as surface words.
-    markers: Vec<Vec<String>>,
+    markers: Phrases<()>,
     filler: HashSet<String>,
     asking: HashSet<String>,
     /// Phrases naming who a question is about, as surface words.
-    actors: Vec<Vec<String>>,
-    /// Aspect phrases as surface words, longest first.
-    aspects: Vec<(Vec<String>, Aspect)>,
+    actors: Phrases<()>,
+    /// Aspect phrases as surface words, with the part each asks for.
+    aspects: Phrases<Aspect>,
     /// Possessive endings tried off a word that is no aspect as written.
     possessives: Vec<String>,
-    /// Where each list's phrases start: a message is read word by word, and only the phrases
-    /// starting with that word can match there (scanning every list at every word cost more
-    /// than answering a short question).
-    marker_at: FirstWords,
-    actor_at: FirstWords,
-    aspect_at: FirstWords,
     /// The part each one-word aspect asks for (the first in list order), for possessives.
     single_aspect: FxHashMap<String, Aspect>,
     settings: ConversationCues,
 }
 
-/// First word → the positions, in list order, of the phrases starting with it.
-struct FirstWords(FxHashMap<String, Vec<usize>>);
+/// A list of phrases (surface words), longest first, each with what it stands for, and where
+/// they start: a message is read word by word, and only the phrases starting with that word
+/// can match there (scanning every list at every word cost more than answering a short
+/// question).
+struct Phrases<T> {
+    list: Vec<(Vec<String>, T)>,
+    /// First word → the positions in `list` of the phrases starting with it, in list order.
+    by_first: FxHashMap<String, Vec<usize>>,
+}
 
-impl FirstWords {
-    fn new<'a>(phrases: impl Iterator<Item = &'a Vec<String>>) -> FirstWords {
-        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-        for (n, p) in phrases.enumerate() {
-            if let Some(first) = p.first() {
-                map.entry(first.clone()).or_default().push(n);
-            }
+impl<T> Phrases<T> {
+    /// The non-empty phrases, longest first (a stable sort keeps the file's order otherwise).
+    fn new(mut list: Vec<(Vec<String>, T)>) -> Phrases<T> {
+        list.retain(|(words, _)| !words.is_empty());
+        list.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (n, (words, _)) in list.iter().enumerate() {
+            by_first.entry(words[0].clone()).or_default().push(n);
         }
-        FirstWords(map)
+        Phrases { list, by_first }
     }
 
-    /// The first phrase in list order that `words` start with.
-    fn find<'a>(&self, words: &[String], phrase: impl Fn(usize) -> &'a [String]) -> Option<usize> {
-        let first = words.first()?;
-        self.0
-            .get(first)?
+    /// The first phrase in list order that `words` start with, and what it stands for.
+    fn find(&self, words: &[String]) -> Option<&(Vec<String>, T)> {
+        self.by_first
+            .get(words.first()?)?
             .iter()
-            .copied()
-            .find(|&n| words.starts_with(phrase(n)))
+            .map(|&n| &self.list[n])
+            .find(|(phrase, _)| words.starts_with(phrase))
     }
 }
 
@@ -111,40 +112,22 @@ impl Cues {
         let filler: HashSet<String> = c.filler.iter().flat_map(|f| norm.surface(f)).collect();
         // A phrase the normaliser reduces to filler names no part: "kok bisa" loses its
         // particle and would make every "bisa" ask for the explanation.
-        let mut aspects: Vec<(Vec<String>, Aspect)> = c
-            .aspect
-            .iter()
-            .flat_map(|a| a.phrases.iter().map(move |p| (phrase(p), a.part)))
-            .filter(|(words, _)| !words.iter().all(|w| filler.contains(w)))
-            .collect();
-        aspects.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
-        let mut markers: Vec<Vec<String>> = c
-            .markers
-            .iter()
-            .map(phrase)
-            .filter(|w| !w.is_empty())
-            .collect();
-        markers.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut actors: Vec<Vec<String>> = c
-            .actors
-            .iter()
-            .map(phrase)
-            .filter(|w| !w.is_empty())
-            .collect();
-        actors.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let marker_at = FirstWords::new(markers.iter());
-        let actor_at = FirstWords::new(actors.iter());
-        let aspect_at = FirstWords::new(aspects.iter().map(|(p, _)| p));
+        let aspects = Phrases::new(
+            c.aspect
+                .iter()
+                .flat_map(|a| a.phrases.iter().map(move |p| (phrase(p), a.part)))
+                .filter(|(words, _)| !words.iter().all(|w| filler.contains(w)))
+                .collect(),
+        );
+        let markers = Phrases::new(c.markers.iter().map(|m| (phrase(m), ())).collect());
+        let actors = Phrases::new(c.actors.iter().map(|m| (phrase(m), ())).collect());
         let mut single_aspect: FxHashMap<String, Aspect> = FxHashMap::default();
-        for (p, part) in &aspects {
+        for (p, part) in &aspects.list {
             if let [word] = p.as_slice() {
                 single_aspect.entry(word.clone()).or_insert(*part);
             }
         }
         Cues {
-            marker_at,
-            actor_at,
-            aspect_at,
             single_aspect,
             markers,
             filler,
@@ -159,29 +142,35 @@ impl Cues {
     /// Reads the shape of `question` (already cut to the matcher's length limit).
     pub(crate) fn shape(&self, norm: &Normaliser, question: &str) -> Shape {
         let words = norm.surface(question);
-        let actor_at = |i: usize| self.actor_at.find(&words[i..], |n| &self.actors[n]);
+        // The actor phrase starting at each word, if any.
+        let actor_at: Vec<Option<usize>> = (0..words.len())
+            .map(|i| {
+                self.actors
+                    .find(&words[i..])
+                    .map(|(phrase, _)| phrase.len())
+            })
+            .collect();
         let mut shape = Shape {
             words: words.len(),
+            actor: actor_at.iter().any(Option::is_some),
             ..Shape::default()
         };
-        shape.actor = (0..words.len()).any(|i| actor_at(i).is_some());
         let mut i = 0;
         // Words left of this index belong to an actor phrase found at an earlier word.
         let mut actor_until = 0;
         while i < words.len() {
             if i >= actor_until
-                && let Some(a) = actor_at(i)
+                && let Some(len) = actor_at[i]
             {
-                actor_until = i + self.actors[a].len();
+                actor_until = i + len;
             }
             if shape.content.is_empty()
                 && shape.aspect.is_none()
-                && let Some(m) = self.marker_at.find(&words[i..], |n| &self.markers[n])
+                && let Some((marker, ())) = self.markers.find(&words[i..])
             {
                 shape.marker = true;
-                i += self.markers[m].len();
-            } else if let Some(a) = self.aspect_at.find(&words[i..], |n| &self.aspects[n].0) {
-                let (phrase, part) = &self.aspects[a];
+                i += marker.len();
+            } else if let Some((phrase, part)) = self.aspects.find(&words[i..]) {
                 shape.aspect.get_or_insert(*part);
                 i += phrase.len();
             } else if let Some(part) = self.possessive_aspect(&words[i]) {
