@@ -183,15 +183,8 @@ fn related_sanction(r: &Reply, _: &Messages, out: &mut Vec<u8>) -> serde_json::R
 
 fn short_answer_sources(r: &Reply, _: &Messages, out: &mut Vec<u8>) -> serde_json::Result<()> {
     put(out, ",\"short_answer\"", &r.text)?;
-    let sources: Vec<SourceJson> = r
-        .sources
-        .iter()
-        .map(|s| SourceJson {
-            title: &s.title,
-            url: &s.url,
-        })
-        .collect();
-    put(out, ",\"sources\"", &sources)
+    // A source serialises as {title, url}, the keys already in the order the page expects.
+    put(out, ",\"sources\"", &r.sources)
 }
 
 fn title_verdict(r: &Reply, m: &Messages, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -216,12 +209,6 @@ struct BasisJson<'a> {
 struct LinkJson<'a> {
     id: &'a str,
     title: &'a str,
-}
-
-#[derive(Serialize)]
-struct SourceJson<'a> {
-    title: &'a str,
-    url: &'a str,
 }
 
 #[derive(Serialize)]
