@@ -26,20 +26,31 @@ fn set(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-#[test]
-fn development_conversations_stay_above_their_floor() {
-    let conversations = parse(&set("conversations-dev.tsv"), true).expect("the set parses");
-    assert!(conversations.len() >= 60, "issue 10 asks for at least 60");
-    let report = evaluate(engine(), &conversations);
+/// The labelled conversation set `name` has at least `conversations` conversations (issue 10
+/// asks for 60 of our own), at least
+/// `floor` of its turns right, and no context-free fragment answered.
+fn assert_floor(name: &str, conversations: usize, floor: f64) {
+    let set = parse(&set(name), true).expect("the set parses");
+    assert!(
+        set.len() >= conversations,
+        "{name}: {} conversations, fewer than {conversations}",
+        set.len()
+    );
+    let report = evaluate(engine(), &set);
     let shown = render(&report);
     assert!(
-        report.turn_accuracy >= 0.90 - FLOOR_SLACK_DEV,
-        "turn accuracy\n{shown}"
+        report.turn_accuracy >= floor,
+        "{name}: turn accuracy\n{shown}"
     );
     assert_eq!(
         report.context_free_fragments_answered, 0,
-        "a fragment without context was answered\n{shown}"
+        "{name}: a fragment without context was answered\n{shown}"
     );
+}
+
+#[test]
+fn development_conversations_stay_above_their_floor() {
+    assert_floor("conversations-dev.tsv", 60, 0.90 - FLOOR_SLACK_DEV);
 }
 
 #[test]
@@ -48,18 +59,7 @@ fn second_fitting_conversations_stay_above_their_floor() {
     // fitted on (conversation round 3: who alone, criminal sanctions as the sanction, marker-led
     // variants that do not ask, a few words the previous answer uses): 0.885 before, 0.929
     // after. It is no longer a blind measure; this floor only stops a fall.
-    let conversations = parse(&set("conversations-fit2.tsv"), true).expect("the set parses");
-    assert!(conversations.len() >= 70);
-    let report = evaluate(engine(), &conversations);
-    let shown = render(&report);
-    assert!(
-        report.turn_accuracy >= 0.92 - FLOOR_SLACK_DEV,
-        "turn accuracy\n{shown}"
-    );
-    assert_eq!(
-        report.context_free_fragments_answered, 0,
-        "a fragment without context was answered\n{shown}"
-    );
+    assert_floor("conversations-fit2.tsv", 70, 0.92 - FLOOR_SLACK_DEV);
 }
 
 #[test]
@@ -67,18 +67,7 @@ fn blind_conversations_stay_above_their_floor() {
     // tests/data/conversations.tsv was written blind (by someone who never saw the knowledge)
     // and is only measured: its turns never go into the knowledge or the development set.
     // The target of issue 10: at least 90 % of turns right, no context-free fragment answered.
-    let conversations = parse(&set("conversations.tsv"), true).expect("the set parses");
-    assert!(conversations.len() >= 70);
-    let report = evaluate(engine(), &conversations);
-    let shown = render(&report);
-    assert!(
-        report.turn_accuracy >= 0.90 - FLOOR_SLACK_BLIND,
-        "turn accuracy\n{shown}"
-    );
-    assert_eq!(
-        report.context_free_fragments_answered, 0,
-        "fragments without context answered\n{shown}"
-    );
+    assert_floor("conversations.tsv", 70, 0.90 - FLOOR_SLACK_BLIND);
 }
 
 #[test]
