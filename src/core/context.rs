@@ -27,6 +27,9 @@ pub struct Context {
     /// The choices of the clarifying question just asked, in the order shown: a reply "1" or
     /// "2" picks one.
     pub choices: Vec<String>,
+    /// The last message was a question out of scope ("btw gaji pppk berapa?"): a follow-up
+    /// naming only who or only an aspect ("kalau pns?") asks about it, not about `entry`.
+    pub aside: bool,
 }
 
 impl Context {
@@ -36,6 +39,7 @@ impl Context {
             entry: Some(id.into()),
             question: None,
             choices: Vec::new(),
+            aside: false,
         }
     }
 
@@ -62,6 +66,7 @@ impl Context {
                 entry: reply.id.clone(),
                 question,
                 choices: Vec::new(),
+                aside: false,
             };
         }
         let choices = if reply.declined == Some(DeclineReason::Ambiguous) {
@@ -73,6 +78,10 @@ impl Context {
             entry: self.entry.clone(),
             question: self.question.clone(),
             choices,
+            // A question we do not cover is an aside: the topic stays for a follow-up that
+            // varies it ("kalau share postingannya?"), not for one naming only who.
+            aside: matches!(reply.declined, Some(DeclineReason::OutOfScope(_)))
+                || (self.aside && !reply.answered),
         }
     }
 
@@ -122,6 +131,7 @@ mod tests {
             entry: None,
             question: None,
             choices: vec!["a".into(), "b".into()],
+            ..Context::default()
         };
         assert_eq!(ctx.choice("1"), Some("a"));
         assert_eq!(ctx.choice(" 2. "), Some("b"));

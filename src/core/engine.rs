@@ -382,7 +382,17 @@ impl Engine {
 
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
-        self.answer(question, None)
+        let needs_context = self
+            .cues
+            .shape(&self.norm, self.cut(question))
+            .needs_context(self.cues.settings());
+        self.ask_alone(question, needs_context)
+    }
+
+    /// [`Engine::ask`] once the caller knows whether the message is a fragment that needs
+    /// context (read from its shape): such a message is declined with the nearest topics.
+    pub(crate) fn ask_alone(&self, question: &str, needs_context: bool) -> Reply {
+        self.answer(question, None, needs_context)
     }
 
     /// Answers a message within a conversation: a follow-up ("kalau PPPK?", "sanksinya?") is
@@ -403,16 +413,16 @@ impl Engine {
             .iter()
             .position(|e| self.entry_id(*e) == id)?;
         let doc = self.index.doc_of(entry, phrasing)?;
-        Some(self.answer(phrasing, Some(doc)))
+        Some(self.answer(phrasing, Some(doc), false))
     }
 
-    fn answer(&self, question: &str, exclude: Option<usize>) -> Reply {
+    fn answer(&self, question: &str, exclude: Option<usize>, needs_context: bool) -> Reply {
         let terms = self.understand(question, false);
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());
         }
         let scored = self.score(&terms, exclude);
-        if exclude.is_none() && self.is_fragment(&terms) {
+        if needs_context {
             return self.decline(question, DeclineReason::LowConfidence, scored);
         }
         let (threshold, decline_threshold) = match exclude {
@@ -437,22 +447,6 @@ impl Engine {
             }
             _ => self.decline(question, DeclineReason::LowConfidence, scored),
         }
-    }
-
-    /// Whether the question is a follow-up fragment ("kalau pppk gimana?"): opened by a
-    /// fragment marker, at most five words, and at most one of them neither a marker nor a
-    /// question word. Such a message means something only after an earlier one.
-    fn is_fragment(&self, terms: &[QueryTerm]) -> bool {
-        let s = &self.kb.settings;
-        let is_marker = |t: &QueryTerm| s.fragment_markers.contains(&t.word);
-        let Some(first) = terms.first() else {
-            return false;
-        };
-        let own = terms
-            .iter()
-            .filter(|t| !is_marker(t) && !s.question_cues.contains(&t.word))
-            .count();
-        is_marker(first) && terms.len() <= 5 && own <= 1
     }
 
     /// The full answer for an entry chosen by id (a button, a deep link), if it exists.

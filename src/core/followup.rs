@@ -119,7 +119,16 @@ impl Cues {
                 .filter(|(words, _)| !words.iter().all(|w| filler.contains(w)))
                 .collect(),
         );
-        let markers = Phrases::new(c.markers.iter().map(|m| (phrase(m), ())).collect());
+        // A marker the normaliser shortens to one word ("setelah itu" loses its particle) would
+        // open every message starting with that word ("setelah lapor, prosesnya gimana?").
+        let markers = Phrases::new(
+            c.markers
+                .iter()
+                .map(|m| (phrase(m), m.split_whitespace().count()))
+                .filter(|(words, written)| words.len() > 1 || *written == 1)
+                .map(|(words, _)| (words, ()))
+                .collect(),
+        );
         let actors = Phrases::new(c.actors.iter().map(|m| (phrase(m), ())).collect());
         let mut single_aspect: FxHashMap<String, Aspect> = FxHashMap::default();
         for (p, part) in &aspects.list {
@@ -137,6 +146,11 @@ impl Cues {
             possessives: c.possessives.clone(),
             settings: c.clone(),
         }
+    }
+
+    /// The numbers and lists of `conversation.toml`.
+    pub(crate) fn settings(&self) -> &ConversationCues {
+        &self.settings
     }
 
     /// Reads the shape of `question` (already cut to the matcher's length limit).
@@ -197,6 +211,28 @@ impl Shape {
             && !self.asking
             && self.aspect.is_none()
     }
+
+    /// Whether the message, with nothing before it, asks what it follows: only an aspect or
+    /// filler ("sanksinya apa?", "yang bener?"), who alone ("pppk?"), or a marker-led message
+    /// that is short ("kalau pppk gimana?") or neither asks nor names a situation ("kalau di
+    /// luar jam kerja?"). A marker-led message that asks about someone doing something ("kalau
+    /// TNI boleh kampanye?") is a question of its own. This is the one test of a fragment:
+    /// single questions ([`Engine::ask`]) and conversations ([`answer`]) both use it.
+    pub(crate) fn needs_context(&self, s: &ConversationCues) -> bool {
+        if self.words == 0 {
+            return false;
+        }
+        if self.content.is_empty() || self.only_actor() {
+            return true;
+        }
+        let short = self.content.len() <= s.short_words;
+        let asks = self.asking || self.aspect.is_some();
+        let situation = self.actor && !short;
+        let someone_doing = asks && self.actor && self.content.len() > self.actor_words;
+        self.marker
+            && ((short && !someone_doing)
+                || (!asks && !situation && self.content.len() <= s.fragment_words))
+    }
 }
 
 impl Cues {
@@ -226,10 +262,15 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     if shape.words == 0 {
         return engine.ask(question);
     }
+    let needs_context = shape.needs_context(s);
+    // Just after a question out of scope ("btw gaji pppk berapa?"), an aspect or who alone
+    // ("sanksinya?", "kalau pns?") asks about that question, not about the answer before it.
+    let aside = ctx.is_some_and(|c| c.aside)
+        && (shape.content.is_empty() || shape.only_actor() || shape.actor_words > 0);
     // The entry the conversation is about, if it still exists in this knowledge.
     let topic = ctx
         .and_then(|c| c.entry.as_deref())
-        .filter(|id| kb.title_of(id).is_some());
+        .filter(|id| !aside && kb.title_of(id).is_some());
 
     // Only an aspect ("sanksinya apa?", "yang bener?"), or only filler ("terus gimana?"). Any
     // content word ("sanksinya kalau PPPK?") makes it a variant instead.
@@ -250,7 +291,7 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     if topic.is_none() && shape.only_actor() {
         return fragment(engine, question);
     }
-    let alone = engine.ask(question);
+    let alone = engine.ask_alone(question, needs_context);
     let short = shape.content.len() <= s.short_words;
     // Out of scope on its own, but perhaps not in this conversation: a marker-led message, or a
     // short one using the previous entry's own words ("yg hadir siapa aja?" after a news
@@ -271,8 +312,7 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     // "Kalau pppk ikut kampanye?": who, and what they do: a situation of its own.
     let situation = shape.actor && !short;
     let own_question = if shape.marker {
-        let fragment =
-            topic.is_none() && !asks && !situation && shape.content.len() <= s.fragment_words;
+        let fragment = topic.is_none() && needs_context;
         // With an entry to follow, a marker-led message that neither asks nor names who it is
         // about ("kalau cuma nonton di belakang?") varies that entry, however long it is.
         let varies = topic.is_some() && !asks && !situation;
@@ -324,11 +364,7 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
             Some(r) => r,
             None => clarified(engine, alone),
         },
-        None if shape.marker
-            && (short || (!asks && !situation && shape.content.len() <= s.fragment_words)) =>
-        {
-            fragment(engine, question)
-        }
+        None if needs_context => fragment(engine, question),
         None => clarified(engine, alone),
     }
 }
@@ -735,5 +771,56 @@ mod tests {
         let elsewhere = e.ask_in("cltn tuh apa?", Some(&Context::about("hak-pilih")));
         assert_eq!(elsewhere.id, alone.id);
         assert!(!elsewhere.followup);
+    }
+
+    #[test]
+    fn single_questions_and_conversations_tell_fragments_alike() {
+        let e = engine();
+        for fragment in ["kalau pppk gimana?", "sanksinya apa?", "yang bener?", "pppk?"] {
+            assert!(!e.ask(fragment).answered, "{fragment} answered alone");
+            let reply = e.ask_in(fragment, None);
+            assert_eq!(
+                reply.declined,
+                Some(DeclineReason::NeedsContext),
+                "{fragment}: {reply:?}"
+            );
+        }
+        // A marker-led question about someone doing something is a question of its own.
+        for (question, id) in [
+            ("kalau TNI boleh ikut kampanye?", "tni-polri"),
+            ("kalau pns ikut kampanye boleh gak?", "hadir-kampanye"),
+        ] {
+            assert_eq!(e.ask(question).id.as_deref(), Some(id), "{question}");
+            assert_eq!(e.ask_in(question, None).id.as_deref(), Some(id), "{question}");
+        }
+    }
+
+    #[test]
+    fn a_marker_shortened_by_the_normaliser_opens_nothing() {
+        // "setelah itu" loses "itu" (a particle): "setelah" alone must not make a fragment.
+        assert!(!shape("setelah lapor ke bawaslu, prosesnya gimana?").marker);
+        let reply = engine().ask("setelah lapor ke bawaslu, prosesnya gimana?");
+        assert_eq!(reply.id.as_deref(), Some("alur-penanganan"), "{reply:?}");
+    }
+
+    #[test]
+    fn after_a_question_out_of_scope_who_alone_asks_about_it() {
+        let e = engine();
+        let first = e.ask_in("bolehkah pns ikut kampanye?", None);
+        assert_eq!(first.id.as_deref(), Some("hadir-kampanye"));
+        let ctx = Context::default().after(&first);
+        let aside = e.ask_in("btw gaji pppk berapa sih?", Some(&ctx));
+        assert!(
+            matches!(aside.declined, Some(DeclineReason::OutOfScope(_))),
+            "{aside:?}"
+        );
+        let ctx = ctx.after(&aside);
+        assert!(ctx.aside);
+        let who = e.ask_in("kalau pns?", Some(&ctx));
+        assert!(!who.answered, "who alone follows the pay question: {who:?}");
+        // A follow-up that varies the earlier topic still follows it.
+        let variant = e.ask_in("kalau cuma nonton dari jauh?", Some(&ctx));
+        assert_eq!(variant.id.as_deref(), Some("hadir-kampanye"), "{variant:?}");
+        assert!(variant.followup);
     }
 }

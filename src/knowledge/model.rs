@@ -238,11 +238,6 @@ pub struct MatcherSettings {
     /// Words that mark a sentence as the one that asks, when no sentence ends with "?"
     /// (normalised forms: after slang, before stemming).
     pub question_cues: Vec<String>,
-    /// Words that open a follow-up ("kalau", "terus"): a short message led by one, with at
-    /// most one word of its own besides question words, is a fragment that needs the
-    /// conversation before it and is never answered on its own (normalised forms).
-    #[serde(default)]
-    pub fragment_markers: Vec<String>,
 }
 
 /// `confidence.toml`: the fitted confidence model (see `core::confidence`), written by
