@@ -776,7 +776,12 @@ mod tests {
     #[test]
     fn single_questions_and_conversations_tell_fragments_alike() {
         let e = engine();
-        for fragment in ["kalau pppk gimana?", "sanksinya apa?", "yang bener?", "pppk?"] {
+        for fragment in [
+            "kalau pppk gimana?",
+            "sanksinya apa?",
+            "yang bener?",
+            "pppk?",
+        ] {
             assert!(!e.ask(fragment).answered, "{fragment} answered alone");
             let reply = e.ask_in(fragment, None);
             assert_eq!(
@@ -791,7 +796,11 @@ mod tests {
             ("kalau pns ikut kampanye boleh gak?", "hadir-kampanye"),
         ] {
             assert_eq!(e.ask(question).id.as_deref(), Some(id), "{question}");
-            assert_eq!(e.ask_in(question, None).id.as_deref(), Some(id), "{question}");
+            assert_eq!(
+                e.ask_in(question, None).id.as_deref(),
+                Some(id),
+                "{question}"
+            );
         }
     }
 
