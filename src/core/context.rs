@@ -28,7 +28,7 @@ pub struct Context {
     /// "2" picks one.
     pub choices: Vec<String>,
     /// The last message was a question out of scope ("btw gaji pppk berapa?"): a follow-up
-    /// naming only who or only an aspect ("kalau pns?") asks about it, not about `entry`.
+    /// naming who ("kalau pns?") asks about it, not about `entry`.
     pub aside: bool,
 }
 

@@ -263,10 +263,11 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         return engine.ask(question);
     }
     let needs_context = shape.needs_context(s);
-    // Just after a question out of scope ("btw gaji pppk berapa?"), an aspect or who alone
-    // ("sanksinya?", "kalau pns?") asks about that question, not about the answer before it.
-    let aside = ctx.is_some_and(|c| c.aside)
-        && (shape.content.is_empty() || shape.only_actor() || shape.actor_words > 0);
+    // Just after a question out of scope ("btw gaji pppk berapa?"), a follow-up naming who
+    // ("kalau pns?") asks about that question, not about the answer before it. An aspect
+    // ("dasar hukumnya?") still follows that answer: the question between may have been
+    // declined by mistake.
+    let aside = ctx.is_some_and(|c| c.aside) && shape.actor_words > 0;
     // The entry the conversation is about, if it still exists in this knowledge.
     let topic = ctx
         .and_then(|c| c.entry.as_deref())
