@@ -382,17 +382,13 @@ impl Engine {
 
     /// Answers a question, or declines with the nearest topics.
     pub fn ask(&self, question: &str) -> Reply {
-        let needs_context = self
-            .cues
-            .shape(&self.norm, self.cut(question))
-            .needs_context(self.cues.settings());
-        self.ask_alone(question, needs_context)
+        self.answer(question, None, None)
     }
 
     /// [`Engine::ask`] once the caller knows whether the message is a fragment that needs
     /// context (read from its shape): such a message is declined with the nearest topics.
     pub(crate) fn ask_alone(&self, question: &str, needs_context: bool) -> Reply {
-        self.answer(question, None, needs_context)
+        self.answer(question, None, Some(needs_context))
     }
 
     /// Answers a message within a conversation: a follow-up ("kalau PPPK?", "sanksinya?") is
@@ -413,11 +409,21 @@ impl Engine {
             .iter()
             .position(|e| self.entry_id(*e) == id)?;
         let doc = self.index.doc_of(entry, phrasing)?;
-        Some(self.answer(phrasing, Some(doc), false))
+        Some(self.answer(phrasing, Some(doc), Some(false)))
     }
 
-    fn answer(&self, question: &str, exclude: Option<usize>, needs_context: bool) -> Reply {
-        let terms = self.understand(question, false);
+    /// Answers `question` alone. `exclude` leaves a phrasing out (`kb check`); `needs_context`
+    /// says whether the message is a fragment, when the caller has read its shape already
+    /// (otherwise it is read here, from the words the matcher reads).
+    fn answer(&self, question: &str, exclude: Option<usize>, needs_context: Option<bool>) -> Reply {
+        let prepared = query::prepare(&self.norm, self.cut(question), &self.kb.settings);
+        let needs_context = needs_context.unwrap_or_else(|| {
+            let words: Vec<&str> = prepared.words.iter().map(|(w, _)| w.as_str()).collect();
+            self.cues.needs_context(&words)
+        });
+        let terms = self
+            .index
+            .understand(&self.norm, &prepared.words, false, &prepared.names);
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());
         }

@@ -77,12 +77,15 @@ impl<T> Phrases<T> {
     }
 
     /// The first phrase in list order that `words` start with, and what it stands for.
-    fn find(&self, words: &[String]) -> Option<&(Vec<String>, T)> {
+    fn find<S: AsRef<str>>(&self, words: &[S]) -> Option<&(Vec<String>, T)> {
         self.by_first
-            .get(words.first()?)?
+            .get(words.first()?.as_ref())?
             .iter()
             .map(|&n| &self.list[n])
-            .find(|(phrase, _)| words.starts_with(phrase))
+            .find(|(phrase, _)| {
+                phrase.len() <= words.len()
+                    && phrase.iter().zip(words).all(|(p, w)| p == w.as_ref())
+            })
     }
 }
 
@@ -148,36 +151,40 @@ impl Cues {
         }
     }
 
-    /// The numbers and lists of `conversation.toml`.
-    pub(crate) fn settings(&self) -> &ConversationCues {
-        &self.settings
-    }
-
     /// Reads the shape of `question` (already cut to the matcher's length limit).
     pub(crate) fn shape(&self, norm: &Normaliser, question: &str) -> Shape {
-        let words = norm.surface(question);
-        // The actor phrase starting at each word, if any.
-        let actor_at: Vec<Option<usize>> = (0..words.len())
-            .map(|i| {
-                self.actors
-                    .find(&words[i..])
-                    .map(|(phrase, _)| phrase.len())
-            })
-            .collect();
+        self.read(&norm.surface(question), usize::MAX)
+    }
+
+    /// Whether a message of these normalised words needs context ([`Shape::needs_context`]).
+    /// Reading stops once more content words than any fragment has are seen: a long question
+    /// is never a fragment, and is not read twice.
+    pub(crate) fn needs_context<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        let s = &self.settings;
+        self.read(words, s.short_words.max(s.fragment_words))
+            .needs_context(s)
+    }
+
+    /// The shape of a message's normalised words. With `enough` content words of anything but
+    /// who, reading stops: what is left can no longer make the message a fragment.
+    fn read<S: AsRef<str>>(&self, words: &[S], enough: usize) -> Shape {
         let mut shape = Shape {
             words: words.len(),
-            actor: actor_at.iter().any(Option::is_some),
             ..Shape::default()
         };
         let mut i = 0;
-        // Words left of this index belong to an actor phrase found at an earlier word.
+        // Words left of this index belong to an actor phrase found at or before word i.
         let mut actor_until = 0;
         while i < words.len() {
-            if i >= actor_until
-                && let Some(len) = actor_at[i]
-            {
-                actor_until = i + len;
+            if shape.content.len() > enough && shape.actor_words < shape.content.len() {
+                return shape;
             }
+            if i >= actor_until
+                && let Some((phrase, ())) = self.actors.find(&words[i..])
+            {
+                actor_until = i + phrase.len();
+            }
+            let word = words[i].as_ref();
             if shape.content.is_empty()
                 && shape.aspect.is_none()
                 && let Some((marker, ())) = self.markers.find(&words[i..])
@@ -187,18 +194,20 @@ impl Cues {
             } else if let Some((phrase, part)) = self.aspects.find(&words[i..]) {
                 shape.aspect.get_or_insert(*part);
                 i += phrase.len();
-            } else if let Some(part) = self.possessive_aspect(&words[i]) {
+            } else if let Some(part) = self.possessive_aspect(word) {
                 shape.aspect.get_or_insert(part);
                 i += 1;
             } else {
-                shape.asking |= self.asking.contains(&words[i]);
-                if !self.filler.contains(&words[i]) {
-                    shape.content.push(words[i].clone());
+                shape.asking |= self.asking.contains(word);
+                if !self.filler.contains(word) {
+                    shape.content.push(word.to_string());
                     shape.actor_words += usize::from(i < actor_until);
                 }
                 i += 1;
             }
         }
+        // Who may also be named inside a marker or aspect phrase.
+        shape.actor = (0..words.len()).any(|i| self.actors.find(&words[i..]).is_some());
         shape
     }
 }
