@@ -35,12 +35,11 @@ pub fn run(dir: Option<&Path>, args: HttpArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(crate::http::run_until(
-        config,
-        engine,
-        recorder.clone(),
-        crate::shutdown::signal(),
-    ));
+    let result = runtime.block_on(async {
+        // The stop signal is installed before the server binds and says it is listening.
+        let stop = crate::shutdown::signal();
+        crate::http::run_until(config, engine, recorder.clone(), stop).await
+    });
     recorder.close();
     result?;
     Ok(ExitCode::SUCCESS)

@@ -78,6 +78,8 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let result = runtime.block_on(async move {
+        // Installed first: a stop signal sent once a front end says it is up is never lost.
+        let stop = crate::shutdown::signal();
         if let Err(e) = super::serve_metrics(listen, &engine).await {
             eprintln!("netral serve: {e:#}");
             return Some("metrics");
@@ -85,7 +87,7 @@ pub fn run(dir: Option<&Path>, _args: ServeArgs) -> anyhow::Result<ExitCode> {
         // One signal stops every adapter.
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(async move {
-            crate::shutdown::signal().await;
+            stop.await;
             let _ = stop_tx.send(true);
         });
         let stopped = |mut rx: watch::Receiver<bool>| async move {
