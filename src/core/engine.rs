@@ -210,7 +210,16 @@ impl Engine {
 
     /// How the question was understood.
     fn understand(&self, question: &str, complete_last: bool) -> Vec<QueryTerm> {
-        let prepared = query::prepare(&self.norm, self.cut(question), &self.kb.settings);
+        self.terms(&self.prepare(question), complete_last)
+    }
+
+    /// The question cut to the length limit, its normalised words weighted by sentence.
+    fn prepare(&self, question: &str) -> query::Prepared {
+        query::prepare(&self.norm, self.cut(question), &self.kb.settings)
+    }
+
+    /// The matcher's terms for a prepared question.
+    fn terms(&self, prepared: &query::Prepared, complete_last: bool) -> Vec<QueryTerm> {
         self.index
             .understand(&self.norm, &prepared.words, complete_last, &prepared.names)
     }
@@ -416,14 +425,12 @@ impl Engine {
     /// says whether the message is a fragment, when the caller has read its shape already
     /// (otherwise it is read here, from the words the matcher reads).
     fn answer(&self, question: &str, exclude: Option<usize>, needs_context: Option<bool>) -> Reply {
-        let prepared = query::prepare(&self.norm, self.cut(question), &self.kb.settings);
+        let prepared = self.prepare(question);
         let needs_context = needs_context.unwrap_or_else(|| {
             let words: Vec<&str> = prepared.words.iter().map(|(w, _)| w.as_str()).collect();
             self.cues.needs_context(&words)
         });
-        let terms = self
-            .index
-            .understand(&self.norm, &prepared.words, false, &prepared.names);
+        let terms = self.terms(&prepared, false);
         if terms.is_empty() {
             return self.decline(question, DeclineReason::Empty, Vec::new());
         }

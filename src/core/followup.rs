@@ -729,18 +729,6 @@ mod tests {
     }
 
     #[test]
-    fn who_alone_without_context_is_asked_back() {
-        for fragment in ["pppk?", "kalau kepala desa?", "honorer"] {
-            let reply = engine().ask_in(fragment, None);
-            assert_eq!(
-                reply.declined,
-                Some(DeclineReason::NeedsContext),
-                "{fragment}: {reply:?}"
-            );
-        }
-    }
-
-    #[test]
     fn an_aspect_phrase_reduced_to_filler_names_no_part() {
         // "kok bisa" loses its particle: "bisa" alone must not ask for the explanation.
         let s = shape("bisa dipenjara?");
@@ -786,11 +774,14 @@ mod tests {
     #[test]
     fn single_questions_and_conversations_tell_fragments_alike() {
         let e = engine();
+        // Who alone ("pppk?", "honorer") is a fragment too.
         for fragment in [
             "kalau pppk gimana?",
             "sanksinya apa?",
             "yang bener?",
             "pppk?",
+            "kalau kepala desa?",
+            "honorer",
         ] {
             assert!(!e.ask(fragment).answered, "{fragment} answered alone");
             let reply = e.ask_in(fragment, None);
