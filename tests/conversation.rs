@@ -58,8 +58,11 @@ fn second_fitting_conversations_stay_above_their_floor() {
     // tests/data/conversations-fit2.tsv was written blind too, but its misses were read and
     // fitted on (conversation round 3: who alone, criminal sanctions as the sanction, marker-led
     // variants that do not ask, a few words the previous answer uses): 0.885 before, 0.929
-    // after. It is no longer a blind measure; this floor only stops a fall.
-    assert_floor("conversations-fit2.tsv", 70, 0.92 - FLOOR_SLACK_DEV);
+    // after. It is no longer a blind measure; this floor only stops a fall. Round 8 (users'
+    // questions in training, everyday-object declines) took it from 0.925 to 0.907 while
+    // single questions gave fewer wrong answers on every hold-out: the floor was lowered from
+    // 0.92 to 0.90 on purpose (BENCHMARKS.md), not to hide a fall.
+    assert_floor("conversations-fit2.tsv", 70, 0.90 - FLOOR_SLACK_DEV);
 }
 
 #[test]

@@ -239,3 +239,44 @@ fn the_built_in_knowledge_loads() {
     let kb = KnowledgeBase::builtin().unwrap_or_else(|e| panic!("{e}"));
     assert!(kb.topics.len() >= 50);
 }
+
+#[test]
+fn training_questions_must_name_an_entry_and_join_its_class() {
+    let bad = "[[entry]]\nid = \"like-calon\"\nquestions = [\"pns ngelike ig paslon gmn\"]\n\n[[entry]]\nid = \"tidak-ada\"\nquestions = [\"x\"]\n";
+    let p = problems_with("training/users.toml", bad);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].file, "training/users.toml");
+    assert_eq!(p[0].line, Some(line_of(bad, "tidak-ada")));
+    assert!(
+        p[0].message.contains("training id `tidak-ada`"),
+        "{}",
+        p[0].message
+    );
+
+    let empty = "[[entry]]\nid = \"like-calon\"\nquestions = [\" \"]\n";
+    let p = problems_with("training/users.toml", empty);
+    assert!(p.iter().any(|p| p.message.contains("empty")), "{p:?}");
+
+    let mut files = fixture();
+    let good = "[[entry]]\nid = \"like-calon\"\nquestions = [\"pns ngelike ig paslon gmn\"]\n";
+    files.0.push(("training/users.toml".into(), good.into()));
+    let kb = KnowledgeBase::load(&files).expect("loads");
+    assert_eq!(kb.training.len(), 1);
+    assert_eq!(kb.training[0].questions, ["pns ngelike ig paslon gmn"]);
+    // A training question changes what the classifier is trained on: the shipped model of the
+    // knowledge without it is stale.
+    let without = KnowledgeBase::load(&fixture()).expect("loads");
+    assert_ne!(
+        netral::core::intent::source_digest(&kb),
+        netral::core::intent::source_digest(&without)
+    );
+}
+
+#[test]
+fn an_anchor_is_one_word() {
+    let text = "anchors = [\"kampanye\", \"tim sukses\"]\n";
+    let p = problems_with("lexicon/anchors.toml", text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].line, Some(1));
+    assert!(p[0].message.contains("one word"), "{}", p[0].message);
+}

@@ -51,6 +51,24 @@ fn one_shared_word_among_foreign_ones_is_declined() {
 }
 
 #[test]
+fn an_everyday_question_about_an_object_a_topic_names_is_declined() {
+    // Official cars, office halls and social media accounts are what some topics are about,
+    // but only when they serve a campaign: nothing here names elections or politics.
+    for q in [
+        "oli mobil dinas sebaiknya diganti tiap berapa kilometer?",
+        "aula kantor kecamatan bisa disewa buat resepsi nikahan?",
+        "cara nambah followers instagram kantor biar rame",
+    ] {
+        assert_declined(q);
+    }
+    // The same objects in a question about a campaign are answered.
+    let r = engine().ask("pns pakai mobil dinas buat antar tim kampanye paslon, boleh?");
+    assert_eq!(r.id.as_deref(), Some("fasilitas-negara"), "{r:?}");
+    let r = engine().ask("akun instagram kantor dipakai posting dukungan ke paslon, boleh?");
+    assert!(r.answered, "{r:?}");
+}
+
+#[test]
 fn a_typo_is_corrected_only_where_the_word_fits_the_question() {
     let e = engine().explain("how to bake bread");
     assert!(

@@ -14,7 +14,7 @@ pub use crate::knowledge::ConfidenceModel;
 use std::collections::BTreeMap;
 
 /// The signals, in order; also the keys of `[weights]` in `confidence.toml`.
-pub const SIGNALS: [&str; 18] = [
+pub const SIGNALS: [&str; 19] = [
     "lexical",
     "classifier",
     "lexical_margin",
@@ -33,6 +33,7 @@ pub const SIGNALS: [&str; 18] = [
     "answer_decline_mass",
     "classifier_squared",
     "unknown_terms",
+    "unanchored_answer",
 ];
 
 /// What is known about one candidate entry of one question.
@@ -54,6 +55,11 @@ pub struct Evidence {
     pub decline_mass: f32,
     /// Number of weighted words the knowledge does not know.
     pub unknown_terms: f32,
+    /// Weighted number of the question's words that tie it to elections and politics
+    /// (`lexicon/anchors.toml`).
+    pub anchors: f32,
+    /// Share of the candidate entry's phrasings that hold such a word.
+    pub entry_anchored: f32,
 }
 
 impl Evidence {
@@ -86,6 +92,11 @@ impl Evidence {
             },
             self.classifier * self.classifier,
             (1.0 + self.unknown_terms).ln(),
+            if self.anchors <= 0.0 && matches!(self.kind, EntryKind::Topic | EntryKind::Article) {
+                self.entry_anchored
+            } else {
+                0.0
+            },
         ]
     }
 }
@@ -206,7 +217,45 @@ mod tests {
             known_terms: 4.0,
             decline_mass: 0.0,
             unknown_terms: 0.0,
+            anchors: 1.0,
+            entry_anchored: 1.0,
         }
+    }
+
+    #[test]
+    fn a_topic_for_a_question_naming_nothing_political_loses_confidence() {
+        let m = ConfidenceModel {
+            threshold: 0.5,
+            bias: 0.0,
+            weights: [
+                ("classifier".into(), 4.0),
+                ("unanchored_answer".into(), -2.0),
+            ]
+            .into(),
+            fitted: BTreeMap::new(),
+        };
+        let c = m.calibrated();
+        let anchored = ev(0.5, 0.8, 0.1);
+        let bare = Evidence {
+            anchors: 0.0,
+            ..anchored
+        };
+        assert!(c.confidence(&bare) < c.confidence(&anchored));
+        // It counts by how political the entry's own phrasings are, and never for a decline.
+        let loose = Evidence {
+            entry_anchored: 0.2,
+            ..bare
+        };
+        assert!(c.confidence(&bare) < c.confidence(&loose));
+        let decline = Evidence {
+            kind: EntryKind::Decline,
+            ..bare
+        };
+        let decline_anchored = Evidence {
+            kind: EntryKind::Decline,
+            ..anchored
+        };
+        assert_eq!(c.confidence(&decline), c.confidence(&decline_anchored));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::query;
 use super::reply::{DeclineReason, Link, Quote, Reply};
 use super::train::Settings as TrainSettings;
 use crate::knowledge::{Files, KnowledgeBase, LoadError};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 /// One ranked candidate, for `:explain`, inline queries and autocompletion.
@@ -74,6 +74,10 @@ pub struct Engine {
     decline_entries: Vec<usize>,
     /// The confidence model of `confidence.toml`, ready to use.
     calibrated: Option<Calibrated>,
+    /// Stems of the words that tie a question to elections and politics.
+    anchors: HashSet<String>,
+    /// For each entry, the share of its phrasings that use one of them.
+    anchored_share: Vec<f32>,
 }
 
 /// The training settings of the shipped classifier (part of its fingerprint).
@@ -91,9 +95,21 @@ impl Engine {
     /// `intent-model.bin`). A missing, unreadable or stale model is never used: the classifier
     /// is then trained in memory and [`Engine::model_note`] says why.
     pub fn with_model(kb: KnowledgeBase, model: Option<&[u8]>) -> Engine {
+        Engine::with_read_model(kb, model.map(IntentModel::from_bytes))
+    }
+
+    /// [`Engine::with_model`] for a model compiled into the binary, read in place.
+    pub fn with_static_model(kb: KnowledgeBase, model: Option<&'static [u8]>) -> Engine {
+        Engine::with_read_model(kb, model.map(IntentModel::from_static))
+    }
+
+    fn with_read_model(
+        kb: KnowledgeBase,
+        model: Option<Result<IntentModel, intent::ModelError>>,
+    ) -> Engine {
         let norm = Normaliser::new(&kb.lexicon);
         let settings = intent_settings();
-        let (intent, model_note) = match model.map(IntentModel::from_bytes) {
+        let (intent, model_note) = match model {
             Some(Ok(m)) if intent::is_fresh(&m, &kb, &settings) => (m, None),
             found => {
                 let why = match found {
@@ -143,7 +159,14 @@ impl Engine {
             }
         }
         let cues = Cues::new(&kb.conversation, &norm);
+        let anchors = kb
+            .lexicon
+            .anchors
+            .iter()
+            .flat_map(|w| norm.tokens(w))
+            .collect();
         let calibrated = kb.confidence.as_ref().map(|c| c.calibrated());
+        let anchored_share = index.share_using(&anchors);
         let decline_entries = (0..index.entries().len())
             .filter(|&e| index.entries()[e].kind == EntryKind::Decline)
             .collect();
@@ -157,12 +180,14 @@ impl Engine {
             calibrated,
             intent,
             model_note,
+            anchors,
+            anchored_share,
         }
     }
 
     /// The engine over the knowledge compiled into the binary.
     pub fn builtin() -> Result<Engine, LoadError> {
-        Ok(Engine::with_model(
+        Ok(Engine::with_static_model(
             KnowledgeBase::builtin()?,
             crate::knowledge::builtin_model(),
         ))
@@ -228,6 +253,12 @@ impl Engine {
     /// (a phrasing left out, for `kb check`), the lexical index alone decides, since the
     /// classifier has learned from that phrasing.
     fn score(&self, terms: &[QueryTerm], exclude: Option<usize>) -> Vec<Scored> {
+        self.score_in(terms, exclude, false)
+    }
+
+    /// [`Engine::score`]; with `anchored`, the question counts as tied to elections and
+    /// politics whatever its own words (a follow-up in a conversation about a topic).
+    fn score_in(&self, terms: &[QueryTerm], exclude: Option<usize>, anchored: bool) -> Vec<Scored> {
         let model = self.calibrated.as_ref();
         if exclude.is_some() || model.is_none() {
             return self
@@ -244,7 +275,7 @@ impl Engine {
                 .collect();
         }
         let mut scored: Vec<Scored> = self
-            .gather(terms, None, &self.intent)
+            .gather(terms, None, &self.intent, anchored)
             .into_iter()
             .map(|(entry, evidence, doc)| Scored {
                 entry,
@@ -264,6 +295,7 @@ impl Engine {
         terms: &[QueryTerm],
         exclude: Option<usize>,
         intent: &IntentModel,
+        anchored: bool,
     ) -> Vec<(EntryRef, Evidence, Option<usize>)> {
         let hits = self.index.rank(terms, exclude);
         let words: Vec<Word<'_>> = terms
@@ -318,6 +350,12 @@ impl Engine {
                 .map_or(0.0, |&e| probs[e])
         };
         let (known_share, known_terms, unknown_terms) = self.index.coverage(terms);
+        let anchors: f32 = terms
+            .iter()
+            .filter(|t| self.anchors.contains(&t.term))
+            .map(|t| t.weight)
+            .sum::<f32>()
+            + if anchored { 1.0 } else { 0.0 };
         let decline_mass: f32 = entries
             .iter()
             .zip(&probs)
@@ -339,6 +377,8 @@ impl Engine {
                     known_terms,
                     decline_mass,
                     unknown_terms,
+                    anchors,
+                    entry_anchored: self.anchored_share.get(e).copied().unwrap_or(0.0),
                 };
                 (entries[e], evidence, doc)
             })
@@ -366,7 +406,7 @@ impl Engine {
         if terms.is_empty() {
             return Vec::new();
         }
-        self.gather(&terms, exclude, intent.unwrap_or(&self.intent))
+        self.gather(&terms, exclude, intent.unwrap_or(&self.intent), false)
             .into_iter()
             .map(|(e, ev, _)| (self.entry_id(e).to_string(), ev))
             .collect()
@@ -476,8 +516,20 @@ impl Engine {
     /// The best entries for a question, declines left out (inline mode, autocompletion).
     /// With `partial`, the last word may be the beginning of a word still being typed.
     pub fn candidates(&self, question: &str, limit: usize, partial: bool) -> Vec<Candidate> {
+        self.candidates_in(question, limit, partial, false)
+    }
+
+    /// [`Engine::candidates`]; with `anchored`, as a message of a conversation about a topic:
+    /// its own words need not name anything political ("kalau pakai mobil dinas?").
+    pub fn candidates_in(
+        &self,
+        question: &str,
+        limit: usize,
+        partial: bool,
+        anchored: bool,
+    ) -> Vec<Candidate> {
         let terms = self.understand(question, partial);
-        let scored = self.score(&terms, None);
+        let scored = self.score_in(&terms, None, anchored);
         scored
             .iter()
             .filter(|h| h.entry.kind != EntryKind::Decline && self.suggestible(h))

@@ -483,7 +483,12 @@ fn variant(
         .filter(substantive)
         .collect();
     let joined: Vec<Candidate> = engine
-        .candidates(&format!("{question} {title}"), VARIANT_CANDIDATES, false)
+        .candidates_in(
+            &format!("{question} {title}"),
+            VARIANT_CANDIDATES,
+            false,
+            true,
+        )
         .into_iter()
         .filter(substantive)
         .collect();
@@ -502,7 +507,12 @@ fn variant(
         };
         joined_asked
             .get_or_insert_with(|| {
-                engine.candidates(&format!("{question} {before}"), VARIANT_CANDIDATES, false)
+                engine.candidates_in(
+                    &format!("{question} {before}"),
+                    VARIANT_CANDIDATES,
+                    false,
+                    true,
+                )
             })
             .iter()
             .find(|c| c.id == id)

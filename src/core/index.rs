@@ -452,6 +452,26 @@ impl Index {
             .map(|(w, _)| w.as_str())
     }
 
+    /// For each entry, the share of its phrasings that use at least one of `stems`.
+    pub fn share_using(&self, stems: &HashSet<String>) -> Vec<f32> {
+        let ids: HashSet<u32> = stems
+            .iter()
+            .filter_map(|s| self.terms.get(s).copied())
+            .collect();
+        let mut with = vec![0u32; self.entries.len()];
+        let mut all = vec![0u32; self.entries.len()];
+        for d in &self.docs {
+            all[d.entry as usize] += 1;
+            if d.terms.iter().any(|t| ids.contains(t)) {
+                with[d.entry as usize] += 1;
+            }
+        }
+        with.iter()
+            .zip(&all)
+            .map(|(&w, &a)| if a > 0 { w as f32 / a as f32 } else { 0.0 })
+            .collect()
+    }
+
     /// The phrasing (document) of entry number `entry` whose text is `text`.
     pub fn doc_of(&self, entry: usize, text: &str) -> Option<usize> {
         (0..self.docs.len())

@@ -15,6 +15,7 @@ use super::train::{self, Row, Settings};
 use crate::knowledge::KnowledgeBase;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// The model file's name inside the knowledge folder.
@@ -82,7 +83,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Each entry's id and its phrasings, in index order: topics (title and questions), articles
-/// (headline and questions), small talk, out-of-scope entries.
+/// (headline and questions), small talk, out-of-scope entries; then the training questions
+/// (`training/*.toml`) of each.
 fn phrasings(kb: &KnowledgeBase) -> Vec<(&str, Vec<&str>)> {
     let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
     for t in &kb.topics {
@@ -100,6 +102,13 @@ fn phrasings(kb: &KnowledgeBase) -> Vec<(&str, Vec<&str>)> {
     }
     for d in &kb.declines {
         out.push((&d.id, d.questions.iter().map(String::as_str).collect()));
+    }
+    // Questions written the way users ask join their entry's class (the loader checked that
+    // every id exists).
+    for t in &kb.training {
+        if let Some((_, texts)) = out.iter_mut().find(|(id, _)| *id == t.id) {
+            texts.extend(t.questions.iter().map(String::as_str));
+        }
     }
     out
 }
@@ -224,7 +233,9 @@ pub struct IntentModel {
     table: Vec<u32>,
     /// `rows × classes`, row-major, as stored; inference reads them as they are (a row's
     /// values times its scale), which keeps the model a quarter of the size of f32 in memory.
-    weights: Vec<i8>,
+    /// The model compiled into the binary is read in place ([`IntentModel::from_static`]):
+    /// only the rows a question uses are ever paged in.
+    weights: Cow<'static, [i8]>,
     bias: Vec<f32>,
 }
 
@@ -380,7 +391,7 @@ impl IntentModel {
             },
             rows: feature_rows,
             table,
-            weights,
+            weights: Cow::Owned(weights),
             bias: linear
                 .as_ref()
                 .map_or(vec![0.0; k], |l| l.bias.iter().map(|&b| b as f32).collect()),
@@ -585,8 +596,21 @@ impl IntentModel {
         out
     }
 
-    /// Reads a model from its bytes.
+    /// Reads a model from its bytes (copied).
     pub fn from_bytes(bytes: &[u8]) -> Result<IntentModel, ModelError> {
+        IntentModel::parse(bytes, |w| Cow::Owned(bytemuck::cast_slice(w).to_vec()))
+    }
+
+    /// Reads a model compiled into the binary, using its weights where they are: nothing is
+    /// copied, and start-up does not touch them.
+    pub fn from_static(bytes: &'static [u8]) -> Result<IntentModel, ModelError> {
+        IntentModel::parse(bytes, |w| Cow::Borrowed(bytemuck::cast_slice(w)))
+    }
+
+    fn parse<'a>(
+        bytes: &'a [u8],
+        keep: impl FnOnce(&'a [u8]) -> Cow<'static, [i8]>,
+    ) -> Result<IntentModel, ModelError> {
         let mut r = Reader { bytes, pos: 0 };
         if r.take(8)? != MAGIC {
             return Err(ModelError::Magic);
@@ -617,11 +641,7 @@ impl IntentModel {
                 scale,
             });
         }
-        let weights = r
-            .take(header.rows.checked_mul(k).ok_or(ModelError::Truncated)?)?
-            .iter()
-            .map(|&b| b as i8)
-            .collect();
+        let weights = keep(r.take(header.rows.checked_mul(k).ok_or(ModelError::Truncated)?)?);
         let bias = (0..k).map(|_| r.f32()).collect::<Result<_, _>>()?;
         if r.pos != bytes.len() {
             return Err(ModelError::Truncated);

@@ -95,6 +95,25 @@ fn read_dir_into(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct AnchorsFile {
+    anchors: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrainingFile {
+    entry: Vec<RawTraining>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTraining {
+    id: Spanned<String>,
+    questions: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CategoriesFile {
     category: Vec<RawCategory>,
 }
@@ -444,6 +463,7 @@ impl KnowledgeBase {
         let mut articles = Vec::new();
         let mut smalltalk = Vec::new();
         let mut declines = Vec::new();
+        let mut training = Vec::new();
         let mut lexicon = Lexicon::default();
         let mut messages = BTreeMap::new();
         let mut settings = None;
@@ -638,6 +658,22 @@ impl KnowledgeBase {
                         }
                     }
                 }
+                "lexicon/anchors.toml" => {
+                    if let Some(f) = l.parse::<AnchorsFile>(file, text) {
+                        for a in f.anchors {
+                            if a.get_ref().split_whitespace().count() != 1 {
+                                l.at(
+                                    file,
+                                    text,
+                                    &a,
+                                    "an anchor is one word — split it or drop it",
+                                );
+                            } else {
+                                lexicon.anchors.push(a.get_ref().trim().to_lowercase());
+                            }
+                        }
+                    }
+                }
                 "lexicon/protected.toml" => {
                     if let Some(f) = l.parse::<ProtectedFile>(file, text) {
                         lexicon.protected = f.protected.iter().map(|w| w.to_lowercase()).collect();
@@ -651,6 +687,23 @@ impl KnowledgeBase {
                         .to_string();
                     if let Some(map) = l.parse::<BTreeMap<String, String>>(file, text) {
                         messages.insert(section, map);
+                    }
+                }
+                f if f.starts_with("training/") => {
+                    let Some(tf) = l.parse::<TrainingFile>(file, text) else {
+                        continue;
+                    };
+                    for e in tf.entry {
+                        let id = l.id(file, text, &e.id);
+                        refs.push((
+                            file.to_string(),
+                            line_of(text, e.id.span().start),
+                            "training".to_string(),
+                            id.clone(),
+                            "training",
+                        ));
+                        let questions = l.questions(file, text, &id, e.questions);
+                        training.push(TrainingQuestions { id, questions });
                     }
                 }
                 f if f.starts_with("topics/") => {
@@ -913,6 +966,7 @@ impl KnowledgeBase {
             articles,
             smalltalk,
             declines,
+            training,
             lexicon,
             messages,
             settings,

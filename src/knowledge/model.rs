@@ -179,6 +179,16 @@ pub struct Decline {
     pub questions: Vec<String>,
 }
 
+/// Questions written the way users ask, each labelled with the entry that answers it, that
+/// only the intent classifier learns from (`training/*.toml`): they teach it how people
+/// really write without becoming phrasings the lexical index or `kb check` reads.
+#[derive(Debug, Clone)]
+pub struct TrainingQuestions {
+    /// The entry (topic, article, small talk or out-of-scope) that answers them.
+    pub id: String,
+    pub questions: Vec<String>,
+}
+
 /// A browsing category for topics.
 #[derive(Debug, Clone, Serialize)]
 pub struct Category {
@@ -197,6 +207,9 @@ pub struct Lexicon {
     pub protected: Vec<String>,
     /// Dropped before matching.
     pub particles: Vec<String>,
+    /// Words that tie a question to elections and politics (`lexicon/anchors.toml`); the
+    /// confidence model learns how rarely a question without any of them is in scope.
+    pub anchors: Vec<String>,
 }
 
 /// Thresholds and weights of the matcher (`matcher.toml`).
@@ -304,6 +317,8 @@ pub struct KnowledgeBase {
     pub articles: Vec<Article>,
     pub smalltalk: Vec<Smalltalk>,
     pub declines: Vec<Decline>,
+    /// Questions only the intent classifier learns from (`training/*.toml`).
+    pub training: Vec<TrainingQuestions>,
     pub lexicon: Lexicon,
     pub messages: Messages,
     pub settings: MatcherSettings,

@@ -518,7 +518,7 @@ mod tests {
         let a = engine();
         let mut kb = a.knowledge().clone();
         kb.settings.threshold += 0.01;
-        let b = Engine::with_model(kb, crate::knowledge::builtin_model());
+        let b = Engine::with_static_model(kb, crate::knowledge::builtin_model());
         assert_eq!(knowledge_fingerprint(&a), knowledge_fingerprint(&engine()));
         assert_ne!(knowledge_fingerprint(&a), knowledge_fingerprint(&b));
         assert_eq!(knowledge_fingerprint(&a).len(), 12);
