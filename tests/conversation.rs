@@ -61,8 +61,9 @@ fn second_fitting_conversations_stay_above_their_floor() {
     // after. It is no longer a blind measure; this floor only stops a fall. Round 8 (users'
     // questions in training, everyday-object declines) took it from 0.925 to 0.907 while
     // single questions gave fewer wrong answers on every hold-out: the floor was lowered from
-    // 0.92 to 0.90 on purpose (BENCHMARKS.md), not to hide a fall.
-    assert_floor("conversations-fit2.tsv", 70, 0.90 - FLOOR_SLACK_DEV);
+    // 0.92 to 0.90 for that round. Conversation round 5 (who alone) took it back to 0.925,
+    // and the floor back to 0.92.
+    assert_floor("conversations-fit2.tsv", 70, 0.92 - FLOOR_SLACK_DEV);
 }
 
 #[test]
@@ -71,6 +72,15 @@ fn third_fitting_conversations_stay_above_their_floor() {
     // (one fragment test for single questions and conversations, asides out of scope,
     // acknowledgements): 0.935 before, 0.948 after.
     assert_floor("conversations-fit3.tsv", 70, 0.93 - FLOOR_SLACK_DEV);
+}
+
+#[test]
+fn fourth_fitting_conversations_stay_above_their_floor() {
+    // tests/data/conversations-fit4.tsv (written blind on 2026-12-02): its misses were read for
+    // conversation round 5 (who alone asks the question again about them, the aspect last asked
+    // for, variants out of scope alone read with the question before): 0.814 before, 0.860
+    // after. Far from 0.90; this floor stops a fall.
+    assert_floor("conversations-fit4.tsv", 70, 0.84);
 }
 
 #[test]
@@ -124,7 +134,7 @@ fn a_fragment_without_context_is_asked_back_not_answered() {
 #[test]
 fn a_near_tie_asks_which_one_is_meant_and_a_number_picks_it() {
     let e = engine();
-    let asked = e.ask_in("posting caleg", None);
+    let asked = e.ask_in("foto kampanye", None);
     assert_eq!(asked.declined, Some(DeclineReason::Ambiguous), "{asked:?}");
     assert_eq!(asked.suggestions.len(), 2);
     for choice in &asked.suggestions {
@@ -203,6 +213,61 @@ fn a_variant_the_previous_answer_covers_stays_on_it() {
         Some(&Context::about("medsos-interaksi")),
     );
     assert_eq!(reply.id.as_deref(), Some("medsos-interaksi"));
+    assert!(reply.followup);
+}
+
+#[test]
+fn who_alone_asks_the_question_again_about_them() {
+    let e = engine();
+    // An entry about who it names is where "kalau honorer?" goes, whatever was discussed.
+    let first = e.ask_in("pns boleh like postingan capres?", None);
+    assert_eq!(first.id.as_deref(), Some("medsos-interaksi"));
+    let ctx = Context::default().after(&first);
+    let reply = e.ask_in("kalau honorer gimana?", Some(&ctx));
+    assert_eq!(reply.id.as_deref(), Some("subjek-honorer"), "{reply:?}");
+    assert!(reply.followup);
+    // The general subject after a question about someone with rules of their own: the same
+    // question about PNS, not the TNI entry again.
+    let first = e.ask_in("tentara boleh nyoblos gak?", None);
+    assert_eq!(first.id.as_deref(), Some("tni-polri"));
+    let reply = e.ask_in("kalau pns?", Some(&Context::default().after(&first)));
+    assert_eq!(reply.id.as_deref(), Some("hak-pilih"), "{reply:?}");
+    let first = e.ask_in("honorer boleh jadi pengurus partai?", None);
+    assert_eq!(first.id.as_deref(), Some("subjek-honorer"));
+    let reply = e.ask_in("kalau pns?", Some(&Context::default().after(&first)));
+    assert_eq!(reply.id.as_deref(), Some("anggota-partai"), "{reply:?}");
+}
+
+#[test]
+fn who_alone_after_asking_for_the_sanction_asks_for_their_sanction() {
+    let e = engine();
+    let first = e.ask_in("bolehkah asn ngelike postingan capres di ig?", None);
+    let ctx = Context::default().after(&first);
+    // Straight after the question about liking, PPPK are bound the same way.
+    let same = e.ask_in("kalau pppk?", Some(&ctx));
+    assert_eq!(same.id, first.id, "{same:?}");
+    let sanction = e.ask_in("sanksinya apa?", Some(&ctx));
+    assert_eq!(sanction.id, first.id, "the sanction of the same entry");
+    let ctx = ctx.after(&sanction);
+    let reply = e.ask_in("kalau pppk?", Some(&ctx));
+    assert_eq!(reply.id.as_deref(), Some("sanksi-pppk"), "{reply:?}");
+    assert!(reply.followup);
+}
+
+#[test]
+fn a_variant_out_of_scope_alone_is_read_with_the_question_asked_before() {
+    let e = engine();
+    // Alone, an official car's use is an everyday matter (declined); after joining a campaign
+    // team it asks about using state facilities for the campaign.
+    let alone = e.ask_in("kalau pakai mobil dinas buat keliling?", None);
+    assert!(!alone.answered, "{alone:?}");
+    let first = e.ask_in("saya pns diminta jadi timses caleg, boleh gak?", None);
+    assert_eq!(first.id.as_deref(), Some("tim-kampanye"));
+    let reply = e.ask_in(
+        "kalau pakai mobil dinas buat keliling?",
+        Some(&Context::default().after(&first)),
+    );
+    assert_eq!(reply.id.as_deref(), Some("fasilitas-negara"), "{reply:?}");
     assert!(reply.followup);
 }
 

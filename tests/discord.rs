@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAx.GfAkE.test-token-never-printed";
 const LIKE_QUESTION: &str = "bolehkah asn like postingan capres";
 /// A question two topics fit about equally well: the bot asks which one is meant.
-const AMBIGUOUS_QUESTION: &str = "posting caleg";
+const AMBIGUOUS_QUESTION: &str = "foto kampanye";
 
 /// What the recorder saw of one question: answer id, chat kind, asker key.
 type AskedRow = (Option<String>, ChatKind, Option<String>);

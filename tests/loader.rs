@@ -280,3 +280,26 @@ fn an_anchor_is_one_word() {
     assert_eq!(p[0].line, Some(1));
     assert!(p[0].message.contains("one word"), "{}", p[0].message);
 }
+
+#[test]
+fn who_within_names_a_category_and_an_aspect() {
+    let p = problems_with(
+        "conversation.toml",
+        "who_within = { sanksi-tidak-ada = \"sanction\" }\n",
+    );
+    let who = p
+        .iter()
+        .find(|p| p.message.contains("who_within"))
+        .unwrap_or_else(|| panic!("no problem names who_within: {p:?}"));
+    assert_eq!(who.file, "conversation.toml");
+    assert!(
+        who.message.contains("unknown category `sanksi-tidak-ada`"),
+        "{}",
+        who.message
+    );
+    let p = problems_with("conversation.toml", "who_within = { medsos = \"gaji\" }\n");
+    assert!(
+        p.iter().any(|p| p.message.contains("gaji")),
+        "an aspect that does not exist is named: {p:?}"
+    );
+}

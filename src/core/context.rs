@@ -8,6 +8,7 @@
 
 use super::index::EntryKind;
 use super::reply::{DeclineReason, Reply};
+use crate::knowledge::Aspect;
 
 /// The longest question a context keeps: more than any question a follow-up is read against
 /// needs, and a bound on what a front end's memory of many chats holds.
@@ -30,6 +31,9 @@ pub struct Context {
     /// The last message was a question out of scope ("btw gaji pppk berapa?"): a follow-up
     /// naming who ("kalau pns?") asks about it, not about `entry`.
     pub aside: bool,
+    /// The part of `entry` the last message asked for ("sanksinya?"), if it was an aspect
+    /// follow-up: "kalau pppk?" next asks about PPPK's sanctions.
+    pub aspect: Option<Aspect>,
 }
 
 impl Context {
@@ -40,6 +44,7 @@ impl Context {
             question: None,
             choices: Vec::new(),
             aside: false,
+            aspect: None,
         }
     }
 
@@ -67,6 +72,7 @@ impl Context {
                 question,
                 choices: Vec::new(),
                 aside: false,
+                aspect: reply.aspect,
             };
         }
         let choices = if reply.declined == Some(DeclineReason::Ambiguous) {
@@ -82,6 +88,7 @@ impl Context {
             // varies it ("kalau share postingannya?"), not for one naming only who.
             aside: matches!(reply.declined, Some(DeclineReason::OutOfScope(_)))
                 || (self.aside && !reply.answered),
+            aspect: self.aspect,
         }
     }
 

@@ -10,7 +10,9 @@
 //! - a *variant* follow-up (a marker, or only a few content words) is ranked twice — its own
 //!   words, and its words asked together with the previous entry's title — and moves to an
 //!   entry its new words point to confidently when that entry is related to the previous one,
-//!   else stays on the previous entry (`move_*` in `conversation.toml`);
+//!   else stays on the previous entry (`move_*` in `conversation.toml`); who alone ("kalau
+//!   pppk?") goes to the entry about them, or asks the question asked before again about
+//!   them (`who_within`);
 //! - a question that stands on its own (no marker, enough words, or answered confidently
 //!   alone) is answered on its own: the context never hijacks a clear question — except a
 //!   few words the previous answer uses that alone point to an entry unrelated to it ("cltn
@@ -245,6 +247,30 @@ impl Shape {
 }
 
 impl Cues {
+    /// `question` asked about `who` instead: its first phrase naming who it is about is
+    /// replaced, or `who` is put in front when it names nobody ("pns boleh datang ke kampanye?"
+    /// about "pppk" → "pppk boleh datang ke kampanye"), and then asking for `aspect` if the
+    /// conversation had turned to it (the first phrase of that aspect: "… sanksinya").
+    fn about(
+        &self,
+        norm: &Normaliser,
+        question: &str,
+        who: &[String],
+        aspect: Option<Aspect>,
+    ) -> String {
+        let mut words = norm.surface(question);
+        let at = (0..words.len())
+            .find_map(|i| self.actors.find(&words[i..]).map(|(p, ())| (i, p.len())));
+        let (start, len) = at.unwrap_or((0, 0));
+        words.splice(start..start + len, who.iter().cloned());
+        let asks = aspect.and_then(|part| {
+            let cue = self.settings.aspect.iter().find(|a| a.part == part)?;
+            cue.phrases.first()
+        });
+        words.extend(asks.cloned());
+        words.join(" ")
+    }
+
     /// The one-word aspect `word` is once a possessive ending is taken off ("sanksina").
     fn possessive_aspect(&self, word: &str) -> Option<Aspect> {
         self.possessives.iter().find_map(|ending| {
@@ -320,7 +346,7 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
     let sure_alone = alone.answered && alone.confidence >= s.sure;
     let asks = shape.asking || shape.aspect.is_some();
     // "Kalau pppk ikut kampanye?": who, and what they do: a situation of its own.
-    let situation = shape.actor && !short;
+    let situation = shape.actor && !short && !shape.only_actor();
     let own_question = if shape.marker {
         let fragment = topic.is_none() && needs_context;
         // With an entry to follow, a marker-led message that neither asks nor names who it is
@@ -362,9 +388,14 @@ pub(crate) fn answer(engine: &Engine, cues: &Cues, question: &str, ctx: Option<&
         Some(id) => match variant(
             engine,
             cues,
-            question,
-            id,
-            ctx.and_then(|c| c.question.as_deref()),
+            &Turn {
+                question,
+                topic: id,
+                asked_before: ctx.and_then(|c| c.question.as_deref()),
+                who: shape.only_actor().then_some(shape.content.as_slice()),
+                last_aspect: ctx.and_then(|c| c.aspect),
+                out_of_scope: matches!(alone.declined, Some(DeclineReason::OutOfScope(_))),
+            },
         ) {
             // Staying on the entry and asking for a part of it ("which law says so?"): that part.
             Some(r) if r.id.as_deref() == Some(id) && shape.aspect.is_some() => {
@@ -457,6 +488,22 @@ fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) ->
     reply
 }
 
+/// A variant follow-up as [`variant`] reads it.
+struct Turn<'a> {
+    question: &'a str,
+    /// The entry discussed.
+    topic: &'a str,
+    /// The question that brought the conversation to `topic`.
+    asked_before: Option<&'a str>,
+    /// Who alone ("kalau pppk?"): the words naming them.
+    who: Option<&'a [String]>,
+    /// The part of `topic` the last message asked for.
+    last_aspect: Option<Aspect>,
+    /// The message alone matches an out-of-scope entry ("kalau pakai mobil dinas?": everyday
+    /// use of an official car), which the conversation may contradict (a campaign).
+    out_of_scope: bool,
+}
+
 /// A variant follow-up: the new words ranked alone ("own") and together with the previous
 /// entry's title ("joined"). The conversation moves to another entry when the new words alone
 /// point to it confidently (`move_confidence`) and it is related to what was being discussed
@@ -466,13 +513,19 @@ fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) ->
 /// sanctions. It stays on the previous entry when that entry matches the new words nearly as
 /// well (`stay_share`: "kalau share postingannya?" after liking posts), and whenever nothing
 /// moves it: that answer covers the variant ("kalau di rumah aja?" after party T-shirts).
-fn variant(
-    engine: &Engine,
-    cues: &Cues,
-    question: &str,
-    topic: &str,
-    asked_before: Option<&str>,
-) -> Option<Reply> {
+/// Who alone (`who`: "kalau honorer?") moves to the entry its words point to confidently,
+/// unless that entry is in a category of `who_within` the previous one is not in; then it asks
+/// the question asked before again about them ("kalau pppk?" after "pns boleh datang ke
+/// kampanye?" asks "pppk boleh datang ke kampanye?": the same duty binds PPPK).
+fn variant(engine: &Engine, cues: &Cues, turn: &Turn) -> Option<Reply> {
+    let Turn {
+        question,
+        topic,
+        asked_before,
+        who,
+        last_aspect,
+        out_of_scope: own_out_of_scope,
+    } = *turn;
     let kb = engine.knowledge();
     let s = &cues.settings;
     let title = kb.title_of(topic)?;
@@ -524,17 +577,63 @@ fn variant(
                 .iter()
                 .any(|o| o.id == topic && o.lexical >= s.stay_share * c.lexical)
     };
-    let moved = own
-        .iter()
-        .find(|c| {
-            c.id != topic
-                && c.score >= s.move_confidence
-                && (related(&c.id) >= s.move_related
-                    || c.score >= s.move_alone
-                    || related_to_asked(&c.id) >= s.move_related)
-        })
-        .filter(|c| !covers(c));
-    let (id, confidence) = match moved {
+    let category = |id: &str| kb.topic(id).map(|t| t.category.as_str());
+    // Read only for who alone.
+    let asked_aspect = who
+        .and(asked_before)
+        .and_then(|q| cues.shape(engine.normaliser(), q).aspect);
+    let who_may_enter = |id: &str| {
+        let to = category(id);
+        id == topic
+            || to == category(topic)
+            || to
+                .and_then(|to| s.who_within.get(to))
+                .is_none_or(|aspect| Some(*aspect) == last_aspect || Some(*aspect) == asked_aspect)
+    };
+    let moved: Option<Candidate> = match who {
+        Some(who) => {
+            // Who alone: the entry about them when the conversation may go there ("kalau
+            // honorer?", "kalau kades?"), else the question asked before, asked about them.
+            match own.iter().find(|c| c.score >= s.move_confidence) {
+                Some(c) if who_may_enter(&c.id) => Some(c.clone()),
+                _ => asked_before.and_then(|before| {
+                    let about = cues.about(engine.normaliser(), before, who, last_aspect);
+                    engine.candidates(&about, 1, false).into_iter().find(|c| {
+                        substantive(c) && c.score >= s.move_confidence && who_may_enter(&c.id)
+                    })
+                }),
+            }
+        }
+        None => own
+            .iter()
+            .find(|c| {
+                c.id != topic
+                    && c.score >= s.move_confidence
+                    && (related(&c.id) >= s.move_related
+                        || c.score >= s.move_alone
+                        || related_to_asked(&c.id) >= s.move_related)
+            })
+            .filter(|c| !covers(c))
+            .cloned()
+            // Out of scope alone, read with the entry discussed or the question asked before
+            // they point to another entry confidently: that entry ("kalau pakai mobil dinas?"
+            // after joining a campaign team → the use of state facilities).
+            .or_else(|| {
+                let moves =
+                    |c: &Candidate| substantive(c) && c.id != topic && c.score >= s.move_confidence;
+                if !own_out_of_scope {
+                    return None;
+                }
+                joined.first().filter(|c| moves(c)).cloned().or_else(|| {
+                    let before = asked_before?;
+                    engine
+                        .candidates_in(&format!("{question} {before}"), 1, false, true)
+                        .into_iter()
+                        .find(moves)
+                })
+            }),
+    };
+    let (id, confidence) = match &moved {
         Some(c) => (c.id.as_str(), c.score),
         None => {
             let stay = joined.iter().find(|c| c.id == topic)?;
@@ -647,6 +746,7 @@ fn declined(reply: Reply, reason: DeclineReason, text: String, suggestions: Vec<
 fn focused(engine: &Engine, question: &str, id: &str, aspect: Aspect) -> Option<Reply> {
     let m = &engine.knowledge().messages;
     let mut r = followed(engine.answer_by_id(id)?, question, 1.0, id);
+    r.aspect = Some(aspect);
     let title = r.title.clone();
     let missing = m.fill("conversation", "aspect-missing", &[("title", &title)]);
     let lead = |key: &str| m.get("conversation", key);

@@ -78,6 +78,10 @@ pub struct Reply {
     pub followup: bool,
     /// The id of the entry the follow-up was resolved against (`None` when `followup` is false).
     pub context: Option<String>,
+    /// The part of the entry a focused follow-up answered ("sanksinya?" → the sanction), which
+    /// the conversation remembers. Not part of the reply's wire format.
+    #[serde(skip)]
+    pub aspect: Option<crate::knowledge::Aspect>,
 }
 
 impl Reply {

@@ -437,6 +437,7 @@ mod tests {
             declined: None,
             followup: false,
             context: None,
+            aspect: None,
         }
     }
 

@@ -109,6 +109,15 @@ pub struct ConversationCues {
     /// covers them as well: "kalau share postingannya?" after liking posts). 0 turns it off.
     #[serde(default)]
     pub stay_share: f32,
+    /// Who alone ("kalau pppk?") asks whether the answer just given holds for them. It moves
+    /// to the entry its words point to (`move_confidence`) unless that entry is in one of these
+    /// categories while the conversation is not on its aspect: neither the entry discussed is
+    /// in that category, nor did the question asked before or the last message ask for that
+    /// aspect. "Kalau pppk?" after the kinds of sanction, or after "sanksinya apa?", moves to
+    /// the PPPK sanctions; after attending a campaign it asks that question again about PPPK.
+    /// Category id (from `categories.toml`) → aspect.
+    #[serde(default)]
+    pub who_within: std::collections::BTreeMap<String, Aspect>,
     /// Words that carry no content in a follow-up (question words, pronouns, "juga").
     #[serde(default)]
     pub filler: Vec<String>,

@@ -901,6 +901,19 @@ impl KnowledgeBase {
                 );
             }
         }
+        if let Some(c) = &conversation {
+            for cat in c.who_within.keys() {
+                if !category_ids.contains(cat.as_str()) {
+                    l.problem(
+                        "conversation.toml",
+                        None,
+                        format!(
+                            "`who_within` names unknown category `{cat}` — use an id from categories.toml"
+                        ),
+                    );
+                }
+            }
+        }
         match &regulations {
             None if !files.0.iter().any(|(f, _)| f == "regulations.toml") => {
                 l.problem(

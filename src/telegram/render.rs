@@ -557,6 +557,7 @@ pub(crate) mod tests {
             declined: None,
             followup: false,
             context: None,
+            aspect: None,
         }
     }
 

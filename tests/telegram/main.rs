@@ -26,7 +26,7 @@ use std::time::Duration;
 const LIKE_QUESTION: &str = "pns blh like postingan capres gak?";
 const LIKE_ID: &str = "medsos-interaksi";
 /// A question two topics fit about equally well: the bot asks which one is meant.
-const AMBIGUOUS_QUESTION: &str = "posting caleg";
+const AMBIGUOUS_QUESTION: &str = "foto kampanye";
 
 /// The knowledge under test: the built-in one, or `NETRAL_KNOWLEDGE` when set.
 fn engine() -> Arc<Engine> {
