@@ -78,7 +78,7 @@ fn third_fitting_conversations_stay_above_their_floor() {
 fn fourth_fitting_conversations_stay_above_their_floor() {
     // tests/data/conversations-fit4.tsv (written blind on 2026-12-02): its misses were read for
     // conversation round 5 (who alone asks the question again about them, the aspect last asked
-    // for, variants out of scope alone read with the question before): 0.814 before, 0.860
+    // for, variants out of scope alone read with the question before): 0.814 before, 0.864
     // after. Far from 0.90; this floor stops a fall.
     assert_floor("conversations-fit4.tsv", 70, 0.84);
 }

@@ -51,6 +51,8 @@ pub(crate) struct Cues {
     aspects: Phrases<Aspect>,
     /// Possessive endings tried off a word that is no aspect as written.
     possessives: Vec<String>,
+    /// Phrases read as content even though an aspect phrase starts them ("masa kampanye").
+    not_aspects: Phrases<()>,
     /// The part each one-word aspect asks for (the first in list order), for possessives.
     single_aspect: FxHashMap<String, Aspect>,
     settings: ConversationCues,
@@ -149,6 +151,7 @@ impl Cues {
             actors,
             aspects,
             possessives: c.possessives.clone(),
+            not_aspects: Phrases::new(c.not_aspects.iter().map(|m| (phrase(m), ())).collect()),
             settings: c.clone(),
         }
     }
@@ -193,6 +196,13 @@ impl Cues {
             {
                 shape.marker = true;
                 i += marker.len();
+            } else if let Some((phrase, ())) = self.not_aspects.find(&words[i..]) {
+                for word in phrase {
+                    if !self.filler.contains(word) {
+                        shape.content.push(word.clone());
+                    }
+                }
+                i += phrase.len();
             } else if let Some((phrase, part)) = self.aspects.find(&words[i..]) {
                 shape.aspect.get_or_insert(*part);
                 i += phrase.len();
@@ -844,6 +854,20 @@ mod tests {
         let s = shape("bisa dipenjara?");
         assert_eq!(s.aspect, Some(Aspect::Sanction), "{s:?}");
         assert_eq!(shape("bisa?").aspect, None);
+    }
+
+    #[test]
+    fn the_campaign_period_is_no_doubt() {
+        // "masa?" doubts the answer; "masa kampanye" is the campaign period, a thing asked about.
+        assert_eq!(shape("masa?").aspect, Some(Aspect::Doubt));
+        let s = shape("kalau belum masa kampanye?");
+        assert_eq!(s.aspect, None, "{s:?}");
+        assert!(s.content.iter().any(|w| w == "kampanye"), "{s:?}");
+        let e = engine();
+        let first = e.ask_in("asn boleh pasang baliho caleg?", None);
+        let ctx = Context::default().after(&first);
+        let reply = e.ask_in("lha nek durung masa kampanye piye?", Some(&ctx));
+        assert!(reply.answered, "a variant, not doubt: {reply:?}");
     }
 
     #[test]

@@ -126,6 +126,10 @@ pub struct ConversationCues {
     /// is tried again without one of them.
     #[serde(default)]
     pub possessives: Vec<String>,
+    /// Phrases that begin with an aspect phrase but name a thing of their own ("*masa*
+    /// kampanye" is the campaign period, not "masa?", doubt): read as content words.
+    #[serde(default)]
+    pub not_aspects: Vec<String>,
     /// A clarifying question offers two entries only if the second scores at least this.
     #[serde(default)]
     pub clarify_floor: f32,
