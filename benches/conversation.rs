@@ -33,6 +33,14 @@ const VARIANTS: &[&str] = &[
     "nek pakai mobil dinas?",
 ];
 
+/// Who alone, after a question: the entry about them, or that question asked again about them.
+const WHO: &[&str] = &[
+    "kalau pppk?",
+    "kalau honorer?",
+    "kalau pns?",
+    "kalau kades?",
+];
+
 fn cycle<'a>(list: &'a [&'a str], i: &mut usize) -> &'a str {
     *i = (*i + 1) % list.len();
     list[*i]
@@ -65,6 +73,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("variant", |b| {
         let mut i = 0;
         b.iter(|| black_box(engine.ask_in(black_box(cycle(VARIANTS, &mut i)), Some(&ctx))))
+    });
+    let asked = Context::default().after(&engine.ask("pns boleh datang ke kampanye?"));
+    g.bench_function("who_alone_after_a_question", |b| {
+        let mut i = 0;
+        b.iter(|| black_box(engine.ask_in(black_box(cycle(WHO, &mut i)), Some(&asked))))
     });
     g.finish();
 
