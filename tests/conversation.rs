@@ -87,8 +87,16 @@ fn fourth_fitting_conversations_stay_above_their_floor() {
 fn third_reporting_conversations_stay_above_their_floor() {
     // tests/data/conversations-holdout3.tsv, written with conversations-fit3.tsv as an
     // independent sample, is only measured (summary only). Far from the 0.90 target
-    // (BENCHMARKS.md); this floor stops a fall.
-    assert_floor("conversations-holdout3.tsv", 70, 0.82);
+    // (BENCHMARKS.md: 0.878 after conversation round 5); this floor stops a fall.
+    assert_floor("conversations-holdout3.tsv", 70, 0.85);
+}
+
+#[test]
+fn fourth_reporting_conversations_stay_above_their_floor() {
+    // tests/data/conversations-holdout4.tsv was written blind with blind-holdout4.tsv and is
+    // only measured (summary only): 0.877 before conversation round 5, 0.899 after, one turn
+    // short of the 0.90 target. This floor stops a fall.
+    assert_floor("conversations-holdout4.tsv", 70, 0.87);
 }
 
 #[test]
