@@ -219,7 +219,7 @@ impl Cues {
             }
         }
         // Who may also be named inside a marker or aspect phrase.
-        shape.actor = (0..words.len()).any(|i| self.actors.find(&words[i..]).is_some());
+        shape.actor = self.first_actor(words).is_some();
         shape
     }
 }
@@ -269,9 +269,7 @@ impl Cues {
         aspect: Option<Aspect>,
     ) -> String {
         let mut words = norm.surface(question);
-        let at = (0..words.len())
-            .find_map(|i| self.actors.find(&words[i..]).map(|(p, ())| (i, p.len())));
-        let (start, len) = at.unwrap_or((0, 0));
+        let (start, len) = self.first_actor(&words).unwrap_or((0, 0));
         words.splice(start..start + len, who.iter().cloned());
         let asks = aspect.and_then(|part| {
             let cue = self.settings.aspect.iter().find(|a| a.part == part)?;
@@ -279,6 +277,11 @@ impl Cues {
         });
         words.extend(asks.cloned());
         words.join(" ")
+    }
+
+    /// Where the first phrase naming who a message is about starts, and how many words it has.
+    fn first_actor<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, usize)> {
+        (0..words.len()).find_map(|i| self.actors.find(&words[i..]).map(|(p, ())| (i, p.len())))
     }
 
     /// The one-word aspect `word` is once a possessive ending is taken off ("sanksina").
@@ -498,6 +501,24 @@ fn followed(mut reply: Reply, question: &str, confidence: f32, context: &str) ->
     reply
 }
 
+/// `question` ranked together with the question asked before, once per variant follow-up:
+/// `slot` keeps the ranking for the next reader.
+fn joined_with<'a>(
+    slot: &'a mut Option<Vec<Candidate>>,
+    engine: &Engine,
+    question: &str,
+    before: &str,
+) -> &'a [Candidate] {
+    slot.get_or_insert_with(|| {
+        engine.candidates_in(
+            &format!("{question} {before}"),
+            VARIANT_CANDIDATES,
+            false,
+            true,
+        )
+    })
+}
+
 /// A variant follow-up as [`variant`] reads it.
 struct Turn<'a> {
     question: &'a str,
@@ -568,15 +589,7 @@ fn variant(engine: &Engine, cues: &Cues, turn: &Turn) -> Option<Reply> {
         let Some(before) = asked_before else {
             return 0.0;
         };
-        joined_asked
-            .get_or_insert_with(|| {
-                engine.candidates_in(
-                    &format!("{question} {before}"),
-                    VARIANT_CANDIDATES,
-                    false,
-                    true,
-                )
-            })
+        joined_with(&mut joined_asked, engine, question, before)
             .iter()
             .find(|c| c.id == id)
             .map_or(0.0, |c| c.lexical)
@@ -636,10 +649,10 @@ fn variant(engine: &Engine, cues: &Cues, turn: &Turn) -> Option<Reply> {
                 }
                 joined.first().filter(|c| moves(c)).cloned().or_else(|| {
                     let before = asked_before?;
-                    engine
-                        .candidates_in(&format!("{question} {before}"), 1, false, true)
-                        .into_iter()
-                        .find(moves)
+                    joined_with(&mut joined_asked, engine, question, before)
+                        .first()
+                        .filter(|c| moves(c))
+                        .cloned()
                 })
             }),
     };
